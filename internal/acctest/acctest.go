@@ -1,0 +1,98 @@
+// Package acctest holds what the acceptance tests share: the in-process
+// provider, a stand-in of the HSS API per test, and provider blocks that
+// point at it.
+package acctest
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/provider"
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
+)
+
+// Credentials the stand-ins of the tests accept.
+const (
+	AccessKey     = "ACCTESTAKEXAMPLE0001"
+	SecretKey     = "acctest-secret-key-never-logged-0001"
+	TempAccessKey = "ACCTESTTEMPAK0000001"
+	TempSecretKey = "acctest-temp-secret-key-0000000001"
+	SecurityToken = "acctest-security-token-0000000001"
+	AuthToken     = "acctest-iam-token-0000000000000001"
+	ProjectID     = standin.SeedProjectID
+	Region        = "cn-north-4"
+)
+
+// ProtoV6ProviderFactories serves the provider in process.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"hss": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// providerEnv are the environment variables the provider reads.
+var providerEnv = []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
+	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES"}
+
+// Main points TF_CLI_CONFIG_FILE at an empty file, so no machine-wide CLI
+// configuration (or a missing one) changes what the tests see, then runs
+// the tests.
+func Main(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hss-acctest")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cfg := filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(cfg, nil, 0o600); err == nil {
+		_ = os.Setenv("TF_CLI_CONFIG_FILE", cfg)
+	}
+	// The machine's provider settings must not leak into a test.
+	for _, k := range providerEnv {
+		_ = os.Unsetenv(k)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// StandIn serves a stand-in of the HSS API for one test. Unset
+// credentials and project in opts take the package's constants.
+func StandIn(t *testing.T, opts standin.Options) (*standin.Server, string) {
+	t.Helper()
+	if opts.ProjectID == "" {
+		opts.ProjectID = ProjectID
+	}
+	if opts.AccessKey == "" {
+		opts.AccessKey, opts.SecretKey = AccessKey, SecretKey
+	}
+	if opts.Temporary == nil {
+		opts.Temporary = []standin.TempCredential{{AccessKey: TempAccessKey, SecretKey: TempSecretKey, SecurityToken: SecurityToken}}
+	}
+	if opts.Tokens == nil {
+		opts.Tokens = []string{AuthToken}
+	}
+	s := standin.New(opts)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return s, srv.URL
+}
+
+// ProviderConfig is a provider block that signs with the test AK/SK and
+// sends every request to url.
+func ProviderConfig(url string, extra string) string {
+	return fmt.Sprintf(`
+provider "hss" {
+  region     = %q
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+  endpoints  = { hss = %q }
+  %s
+}
+`, Region, ProjectID, AccessKey, SecretKey, url, extra)
+}

@@ -1,0 +1,86 @@
+package auditlogs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+// explain turns a failed read into a diagnostic that says what happened,
+// with every identifier support will ask for, and what to do about it.
+func explain(err error, q hss.Query, p *ProviderData) (summary, detail string) {
+	var apiErr *hss.APIError
+	var pagingErr *hss.PagingError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Audit-log read timed out", fmt.Sprintf("%s.\n\nThe read did not finish in time. Narrow the window (start_time, end_time) or try again later.", err)
+	case errors.Is(err, context.Canceled):
+		return "Audit-log read cancelled", err.Error() + "."
+	case errors.As(err, &pagingErr):
+		return "Audit-log read incomplete", fmt.Sprintf("%s.\n\nThe service's pages did not add up to a complete, faithful list, so no partial "+
+			"result is returned. Try again; if it persists, report it to Huawei Cloud support with the cluster ID %s.", err, q.ClusterID)
+	case errors.As(err, &apiErr):
+		return "Error reading HSS cluster audit logs", fmt.Sprintf("%s\n\n%s", facts(apiErr), remedy(apiErr, q, p))
+	default:
+		return "Error reading HSS cluster audit logs", err.Error() + "."
+	}
+}
+
+// facts lists the service's answer field by field, so nothing is lost to
+// a wrapped sentence.
+func facts(e *hss.APIError) string {
+	var b strings.Builder
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, "HTTP status: %d\n", e.StatusCode)
+	}
+	if e.ErrorCode != "" {
+		fmt.Fprintf(&b, "error_code: %s\n", e.ErrorCode)
+	}
+	if e.ErrorMsg != "" {
+		fmt.Fprintf(&b, "error_msg: %s\n", e.ErrorMsg)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, "error: %s\n", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, "request id: %s\n", e.RequestID)
+	}
+	if e.Page != "" {
+		fmt.Fprintf(&b, "page: %s\n", e.Page)
+	}
+	if e.Attempts > 0 {
+		fmt.Fprintf(&b, "attempts: %d\n", e.Attempts)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func remedy(e *hss.APIError, q hss.Query, p *ProviderData) string {
+	switch {
+	case e.StatusCode == 401:
+		return "The service did not accept the credentials (" + p.CredentialSource + "). Check that the access key is active " +
+			"and the secret key belongs to it, that a security token has not expired, or that the IAM token is current; " +
+			"and that the machine's clock is right (signatures older than 15 minutes are refused)."
+	case e.StatusCode == 403 && q.EnterpriseProjectID != "" && q.EnterpriseProjectID != "all_granted_eps":
+		return fmt.Sprintf("The caller may not read enterprise project %q. Set enterprise_project_id to a project you have rights on, "+
+			"or to all_granted_eps to read every project you may see.", q.EnterpriseProjectID)
+	case e.StatusCode == 403:
+		return "The caller lacks permission to read HSS cluster audit logs. Grant the IAM user the HSS read policy " +
+			"(for example HSS ReadOnlyAccess); a user with rights on one enterprise project only must set enterprise_project_id to that project's ID."
+	case e.StatusCode == 404:
+		return "The service did not find the resource: check project_id (it must be the project of the region) and the endpoint."
+	case e.StatusCode == 429:
+		return fmt.Sprintf("The service kept throttling the read after %d attempts (max_retries = %d). "+
+			"Run fewer plans against this account at once, or raise max_retries.", e.Attempts, p.MaxRetries)
+	case e.StatusCode == 400:
+		return "The service rejected the query; check the data source's arguments against error_msg."
+	case e.StatusCode >= 500:
+		return fmt.Sprintf("The service failed after %d attempts. Try again later; quote the request id to Huawei Cloud support if it persists.", e.Attempts)
+	case e.StatusCode == 0:
+		return "No answer from the service. Check the endpoint, the network path (proxy, firewall) and DNS."
+	default:
+		return "The service's answer could not be used."
+	}
+}

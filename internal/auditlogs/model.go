@@ -1,0 +1,101 @@
+package auditlogs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+// model is the data source's configuration and state.
+type model struct {
+	ID                  types.String  `tfsdk:"id"`
+	Region              types.String  `tfsdk:"region"`
+	EnterpriseProjectID types.String  `tfsdk:"enterprise_project_id"`
+	ClusterID           types.String  `tfsdk:"cluster_id"`
+	StartTime           types.Int64   `tfsdk:"start_time"`
+	EndTime             types.Int64   `tfsdk:"end_time"`
+	ClusterName         types.String  `tfsdk:"cluster_name"`
+	HostName            types.String  `tfsdk:"host_name"`
+	HostID              types.String  `tfsdk:"host_id"`
+	HostIP              types.String  `tfsdk:"host_ip"`
+	Verb                types.String  `tfsdk:"verb"`
+	LineNum             types.String  `tfsdk:"line_num"`
+	Limit               types.Int64   `tfsdk:"limit"`
+	Offset              types.Int64   `tfsdk:"offset"`
+	TotalNum            types.Int64   `tfsdk:"total_num"`
+	DataList            []recordModel `tfsdk:"data_list"`
+}
+
+type recordModel struct {
+	ClusterName types.String `tfsdk:"cluster_name"`
+	ClusterID   types.String `tfsdk:"cluster_id"`
+	Time        types.Int64  `tfsdk:"time"`
+	Content     types.String `tfsdk:"content"`
+	ClusterType types.String `tfsdk:"cluster_type"`
+	HostID      types.String `tfsdk:"host_id"`
+	HostName    types.String `tfsdk:"host_name"`
+	HostIP      types.String `tfsdk:"host_ip"`
+	LineNum     types.String `tfsdk:"line_num"`
+}
+
+// applyDefaults fills the optional+computed arguments the user left out,
+// so state shows the values the read used.
+func (m *model) applyDefaults(p *ProviderData) {
+	if m.Region.IsNull() {
+		m.Region = nullIfEmpty(p.Region)
+	}
+	if m.EnterpriseProjectID.IsNull() {
+		m.EnterpriseProjectID = nullIfEmpty(p.EnterpriseProjectID)
+	}
+	if m.Limit.IsNull() {
+		m.Limit = types.Int64Value(defaultLimit)
+	}
+	if m.Offset.IsNull() {
+		m.Offset = types.Int64Value(0)
+	}
+}
+
+// query is the API query of the configuration; empty strings are unset.
+func (m *model) query() hss.Query {
+	return hss.Query{
+		ClusterID:           m.ClusterID.ValueString(),
+		StartTime:           m.StartTime.ValueInt64(),
+		EndTime:             m.EndTime.ValueInt64(),
+		EnterpriseProjectID: m.EnterpriseProjectID.ValueString(),
+		ClusterName:         m.ClusterName.ValueString(),
+		HostName:            m.HostName.ValueString(),
+		HostID:              m.HostID.ValueString(),
+		HostIP:              m.HostIP.ValueString(),
+		Verb:                m.Verb.ValueString(),
+		LineNum:             m.LineNum.ValueString(),
+		Limit:               m.Limit.ValueInt64(),
+		Offset:              m.Offset.ValueInt64(),
+	}
+}
+
+// queryID is a stable digest of what was asked, so the id changes only
+// when the query does and dependents do not churn between plans.
+func queryID(region string, q hss.Query) string {
+	parts := []string{
+		region, q.ClusterID, strconv.FormatInt(q.StartTime, 10), strconv.FormatInt(q.EndTime, 10),
+		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb, q.LineNum,
+		strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),
+	}
+	for i, p := range parts {
+		parts[i] = strconv.Quote(p)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
+	return hex.EncodeToString(sum[:16])
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

@@ -1,0 +1,103 @@
+package auditlogs
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+const defaultLimit = hss.MaxLimit
+
+func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the audit logs of a Kubernetes cluster protected by HSS " +
+			"(`GET /v5/{project_id}/container/kubernetes/cluster/audit-logs`), paging through the whole window " +
+			"into `data_list`. Records of CCE clusters carry `line_num` and are paged by it; others by `offset`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the query, stable across reads of the same query.",
+			},
+			"region": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Region to read from. Defaults to the provider's `region`.",
+			},
+			"enterprise_project_id": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Enterprise project of the cluster's servers: `0` is the default project, `all_granted_eps` every project the caller may see. " +
+					"A caller with rights on one enterprise project only must give that project's ID. Defaults to the provider's `enterprise_project_id`; not sent when neither is set.",
+			},
+			"cluster_id": schema.StringAttribute{
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "ID of the cluster.",
+			},
+			"start_time": schema.Int64Attribute{
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: "Start of the window, in Unix epoch milliseconds (inclusive). Must not be after `end_time`.",
+			},
+			"end_time": schema.Int64Attribute{
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: "End of the window, in Unix epoch milliseconds (inclusive).",
+			},
+			"cluster_name": filterAttribute("Only logs of the cluster with this name."),
+			"host_name":    filterAttribute("Only logs of the host with this name."),
+			"host_id":      filterAttribute("Only logs of the host with this ID."),
+			"host_ip":      filterAttribute("Only logs of the host with this IP address."),
+			"verb": schema.StringAttribute{
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(hss.Verbs...)},
+				MarkdownDescription: "Only logs of this action: one of `create`, `delete`, `deletecollection`, `patch`, `update`, `get`, `list`, `watch`.",
+			},
+			"line_num": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "CCE clusters: start after the record with this `line_num` (the service's row number). An empty string is the same as unset.",
+			},
+			"limit": schema.Int64Attribute{
+				Optional: true, Computed: true,
+				Validators:          []validator.Int64{int64validator.Between(1, hss.MaxLimit)},
+				MarkdownDescription: "Page size used to read the window, from 1 to 200. It does not bound `data_list`: every page is read. Default: `200`.",
+			},
+			"offset": schema.Int64Attribute{
+				Optional: true, Computed: true,
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: "Records to skip before the first one returned. Default: `0`.",
+			},
+			"total_num": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of logs in the window, as the service reports it.",
+			},
+			"data_list": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Every log of the window from `offset` (or after `line_num`), in the service's order. Empty, not null, when there is none.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"cluster_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster name."},
+					"cluster_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster ID."},
+					"time":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the log was generated, in Unix epoch milliseconds."},
+					"content":      schema.StringAttribute{Computed: true, MarkdownDescription: "The log's content, as the service sent it: usually a Kubernetes audit event in JSON, sometimes free text."},
+					"cluster_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster type: `cce`, `ali`, `tencent`, `azure`, `aws`, `self_built_hw` or `self_built_idc`."},
+					"host_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Server ID."},
+					"host_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Host name (text even when the service sends a number)."},
+					"host_ip":      schema.StringAttribute{Computed: true, MarkdownDescription: "Host IP address."},
+					"line_num":     schema.StringAttribute{Computed: true, MarkdownDescription: "Row number of a CCE cluster log; null for other clusters."},
+				}},
+			},
+		},
+	}
+}
+
+func filterAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: desc + " An empty string is the same as unset.",
+	}
+}

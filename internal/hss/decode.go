@@ -1,0 +1,175 @@
+package hss
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Record is one audit-log entry, as the service sent it. Every documented
+// string field is text here even when the service sent a number.
+type Record struct {
+	ClusterName string
+	ClusterID   string
+	Time        int64 // epoch milliseconds
+	Content     string
+	ClusterType string
+	HostID      string
+	HostName    string
+	HostIP      string
+	LineNum     string
+}
+
+// page is one decoded answer.
+type page struct {
+	TotalNum int64
+	Records  []Record
+}
+
+// flexString accepts a JSON string, number or boolean and keeps its text:
+// the published example sends host_name as the number 111, which the
+// official SDK's typed model rejects.
+type flexString string
+
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || string(b) == "true" || string(b) == "false":
+		*s = flexString(b)
+	default:
+		return fmt.Errorf("expected a string or number, got %.40s", b)
+	}
+	return nil
+}
+
+// flexInt accepts a JSON integer, an integral float (1.8e12) or a string
+// holding one.
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*n = 0
+		return nil
+	}
+	text := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &text); err != nil {
+			return err
+		}
+	}
+	if v, err := strconv.ParseInt(text, 10, 64); err == nil {
+		*n = flexInt(v)
+		return nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return fmt.Errorf("expected an integer, got %.40s", b)
+	}
+	*n = flexInt(f)
+	return nil
+}
+
+type wireRecord struct {
+	ClusterName flexString `json:"cluster_name"`
+	ClusterID   flexString `json:"cluster_id"`
+	Time        flexInt    `json:"time"`
+	Content     flexString `json:"content"`
+	ClusterType flexString `json:"cluster_type"`
+	HostID      flexString `json:"host_id"`
+	HostName    flexString `json:"host_name"`
+	HostIP      flexString `json:"host_ip"`
+	LineNum     flexString `json:"line_num"`
+}
+
+type wirePage struct {
+	TotalNum  *flexInt         `json:"total_num"`
+	DataList  *[]wireRecord    `json:"data_list"`
+	ErrorCode flexString       `json:"error_code"`
+	ErrorMsg  flexString       `json:"error_msg"`
+}
+
+// errNotAPage is wrapped by every decode failure of a 2xx body.
+var errNotAPage = errors.New("the response is not an audit-log page")
+
+// decodePage decodes a 2xx body. It fails, rather than guessing, when the
+// body is not JSON, carries an error instead of data, or lacks data_list
+// or total_num: a missing page must never read as an empty one.
+func decodePage(body []byte) (page, error) {
+	var w wirePage
+	if err := json.Unmarshal(body, &w); err != nil {
+		return page{}, fmt.Errorf("%w: %v (body starts %q)", errNotAPage, err, snippet(body))
+	}
+	if w.ErrorCode != "" {
+		return page{}, &APIError{ErrorCode: string(w.ErrorCode), ErrorMsg: string(w.ErrorMsg)}
+	}
+	if w.DataList == nil {
+		return page{}, fmt.Errorf("%w: no data_list in %q", errNotAPage, snippet(body))
+	}
+	if w.TotalNum == nil {
+		return page{}, fmt.Errorf("%w: no total_num in %q", errNotAPage, snippet(body))
+	}
+	p := page{TotalNum: int64(*w.TotalNum), Records: make([]Record, len(*w.DataList))}
+	if p.TotalNum < 0 {
+		return page{}, fmt.Errorf("%w: negative total_num %d", errNotAPage, p.TotalNum)
+	}
+	for i, r := range *w.DataList {
+		p.Records[i] = Record{
+			ClusterName: string(r.ClusterName),
+			ClusterID:   string(r.ClusterID),
+			Time:        int64(r.Time),
+			Content:     string(r.Content),
+			ClusterType: string(r.ClusterType),
+			HostID:      string(r.HostID),
+			HostName:    string(r.HostName),
+			HostIP:      string(r.HostIP),
+			LineNum:     string(r.LineNum),
+		}
+	}
+	return p, nil
+}
+
+// errorBody is the service's error answer; API Gateway and HSS use the
+// same two keys.
+type errorBody struct {
+	ErrorCode flexString `json:"error_code"`
+	ErrorMsg  flexString `json:"error_msg"`
+	RequestID flexString `json:"request_id"`
+}
+
+// decodeError fills what a non-2xx body tells; a gateway's HTML page or an
+// empty body leave a snippet of the body as the message.
+func decodeError(e *APIError, body []byte) {
+	var w errorBody
+	if err := json.Unmarshal(body, &w); err == nil && (w.ErrorCode != "" || w.ErrorMsg != "") {
+		e.ErrorCode, e.ErrorMsg = string(w.ErrorCode), string(w.ErrorMsg)
+		if e.RequestID == "" {
+			e.RequestID = string(w.RequestID)
+		}
+		return
+	}
+	if s := snippet(body); s != "" {
+		e.ErrorMsg = "unexpected response body: " + s
+	}
+}
+
+// snippet is the start of a body, enough to recognise it in a diagnostic.
+func snippet(b []byte) string {
+	const n = 120
+	b = bytes.TrimSpace(b)
+	if len(b) > n {
+		return string(b[:n]) + "..."
+	}
+	return string(b)
+}

@@ -1,0 +1,214 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// offsetPages serves total records by offset.
+func offsetPages(total int) func(int, url.Values) (int, http.Header, string) {
+	return func(_ int, q url.Values) (int, http.Header, string) {
+		off, _ := strconv.Atoi(q.Get("offset"))
+		lim, _ := strconv.Atoi(q.Get("limit"))
+		n := max(min(lim, total-off), 0)
+		return 200, nil, pageBody(total, off, n, false)
+	}
+}
+
+func TestListOffsetPaging(t *testing.T) {
+	f := &fake{respond: offsetPages(25)}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.TotalNum != 25 || len(res.Records) != 25 || res.Mode != ModeOffset || res.Requests != 3 || len(res.Warnings) != 0 {
+		t.Fatalf("got total %d, %d records, mode %s, %d requests, warnings %v", res.TotalNum, len(res.Records), res.Mode, res.Requests, res.Warnings)
+	}
+	for i, r := range res.Records {
+		if r.Content != "event "+strconv.Itoa(i) || r.HostName != strconv.Itoa(i) {
+			t.Fatalf("record %d = %+v", i, r)
+		}
+	}
+	var offsets []string
+	for _, r := range f.requests() {
+		offsets = append(offsets, r.URL.Query().Get("offset"))
+	}
+	if strings.Join(offsets, ",") != "0,10,20" {
+		t.Fatalf("offsets %v", offsets)
+	}
+}
+
+func TestListExactMultipleStopsAtTotal(t *testing.T) {
+	f := &fake{respond: offsetPages(20)}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil || len(res.Records) != 20 || res.Requests != 2 {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListUserOffset(t *testing.T) {
+	f := &fake{respond: offsetPages(25)}
+	c, _ := newTestClient(t, f, nil)
+	q := baseQuery()
+	q.Offset = 7
+	res, err := c.ListClusterAuditLogs(context.Background(), q)
+	if err != nil || len(res.Records) != 18 || res.Records[0].Content != "event 7" || len(res.Warnings) != 0 {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListEmpty(t *testing.T) {
+	f := &fake{respond: offsetPages(0)}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil || res.Records == nil || len(res.Records) != 0 || res.Requests != 1 {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListCursorPaging(t *testing.T) {
+	const total = 23
+	f := &fake{respond: func(_ int, q url.Values) (int, http.Header, string) {
+		from := 0
+		if ln := q.Get("line_num"); ln != "" {
+			n, _ := strconv.Atoi(ln)
+			from = n - 1000000 + 1
+		}
+		lim, _ := strconv.Atoi(q.Get("limit"))
+		return 200, nil, pageBody(total, from, max(min(lim, total-from), 0), true)
+	}}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != total || res.Mode != ModeCursor || len(res.Warnings) != 0 {
+		t.Fatalf("%d records, mode %s, warnings %v", len(res.Records), res.Mode, res.Warnings)
+	}
+	var got []string
+	for _, r := range f.requests() {
+		got = append(got, r.URL.Query().Get("offset")+"/"+r.URL.Query().Get("line_num"))
+	}
+	if strings.Join(got, ",") != "0/,0/1000009,0/1000019" {
+		t.Fatalf("requests %v", got)
+	}
+}
+
+func TestListCursorNotHonouredIsAnError(t *testing.T) {
+	// The service ignores line_num and offset: every page is the first.
+	f := &fake{respond: func(int, url.Values) (int, http.Header, string) { return 200, nil, pageBody(50, 0, 10, true) }}
+	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || pe.Page != "line_num=1000009" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListOffsetNotHonouredIsAnError(t *testing.T) {
+	f := &fake{respond: func(int, url.Values) (int, http.Header, string) { return 200, nil, pageBody(50, 0, 10, false) }}
+	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || pe.Page != "offset=10" || !strings.Contains(pe.Reason, "same records") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListTotalTooHighEndsAtShortPageWithWarning(t *testing.T) {
+	f := &fake{respond: func(_ int, q url.Values) (int, http.Header, string) {
+		off, _ := strconv.Atoi(q.Get("offset"))
+		n := max(min(10, 15-off), 0)
+		return 200, nil, pageBody(40, off, n, false) // claims 40, has 15
+	}}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil || len(res.Records) != 15 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "total_num 40") {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListTotalTooLowIsBounded(t *testing.T) {
+	// Claims 5 records but always returns full pages of new records.
+	f := &fake{respond: func(_ int, q url.Values) (int, http.Header, string) {
+		off, _ := strconv.Atoi(q.Get("offset"))
+		return 200, nil, pageBody(5, off, 10, false)
+	}}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil || res.Requests != 1 || len(res.Records) != 10 || len(res.Warnings) != 1 {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListTotalChangesWarns(t *testing.T) {
+	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
+		off, _ := strconv.Atoi(q.Get("offset"))
+		total := 25
+		if n > 1 {
+			total = 26
+		}
+		return 200, nil, pageBody(total, off, max(min(10, 25-off), 0), false)
+	}}
+	c, _ := newTestClient(t, f, nil)
+	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err != nil || len(res.Records) != 25 || len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "changed from 25 to 26") {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListInvalidQuerySendsNothing(t *testing.T) {
+	f := &fake{respond: offsetPages(1)}
+	c, _ := newTestClient(t, f, nil)
+	for name, mod := range map[string]func(*Query){
+		"no cluster":    func(q *Query) { q.ClusterID = "" },
+		"window":        func(q *Query) { q.StartTime = 5 },
+		"limit 0":       func(q *Query) { q.Limit = 0 },
+		"limit 201":     func(q *Query) { q.Limit = 201 },
+		"negative off":  func(q *Query) { q.Offset = -1 },
+		"unknown verb":  func(q *Query) { q.Verb = "exec" },
+		"negative time": func(q *Query) { q.StartTime = -1 },
+	} {
+		q := baseQuery()
+		mod(&q)
+		if _, err := c.ListClusterAuditLogs(context.Background(), q); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
+
+func TestList200WithErrorBody(t *testing.T) {
+	f := &fake{respond: func(int, url.Values) (int, http.Header, string) {
+		return 200, nil, `{"error_code":"HSS.1001","error_msg":"bad"}`
+	}}
+	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode != "HSS.1001" || apiErr.RequestID != "req-1" || apiErr.Page != "offset=0" {
+		t.Fatalf("err = %#v", err)
+	}
+}
+
+func TestListMalformedBodyNamesPage(t *testing.T) {
+	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
+		if n == 2 {
+			return 200, nil, `{"total_num":25,"data_list":[{"cluster`
+		}
+		return offsetPages(25)(n, q)
+	}}
+	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	if err == nil || !strings.Contains(err.Error(), "page offset=10") || !strings.Contains(err.Error(), "request id req-2") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,183 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+)
+
+const (
+	headerRequestID     = "X-Request-Id"
+	headerProjectID     = "X-Project-Id"
+	headerSecurityToken = "X-Security-Token"
+	headerAuthToken     = "X-Auth-Token"
+	headerUserAgent     = "User-Agent"
+)
+
+// answer is a 2xx response: its body and request id.
+type answer struct {
+	body      []byte
+	requestID string
+	attempts  int
+}
+
+// get sends a GET, retrying what may succeed later, and returns a 2xx
+// answer or an *APIError (or the context's error when it ended).
+func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string) (answer, error) {
+	for attempt := 1; ; attempt++ {
+		a, apiErr := c.once(ctx, path, params)
+		if apiErr == nil {
+			a.attempts = attempt
+			return a, nil
+		}
+		apiErr.Attempts, apiErr.Page = attempt, pageLabel
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return answer{}, fmt.Errorf("%w (while reading page %s after %d attempts)", ctxErr, pageLabel, attempt)
+		}
+		retryable := !apiErr.fatal && (apiErr.StatusCode == 0 || retryableStatus(apiErr.StatusCode))
+		if !retryable || attempt > c.cfg.MaxRetries {
+			return answer{}, apiErr.APIError
+		}
+		wait := c.backoff(attempt, apiErr.retryAfter)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			// Sleeping past the deadline only delays the same failure.
+			return answer{}, apiErr.APIError
+		}
+		c.cfg.Logger.Warn(ctx, "retrying HSS request", map[string]any{
+			"status":      apiErr.StatusCode,
+			"error_code":  apiErr.ErrorCode,
+			"error":       apiErr.Error(),
+			"attempt":     attempt,
+			"max_retries": c.cfg.MaxRetries,
+			"delay":       wait.String(),
+			"page":        pageLabel,
+		})
+		if err := c.cfg.sleep(ctx, wait); err != nil {
+			return answer{}, fmt.Errorf("%w (while waiting to retry page %s)", err, pageLabel)
+		}
+	}
+}
+
+// backoff is exponential with full jitter, so many plans throttled at once
+// do not come back in step; a Retry-After from the service wins.
+func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, c.cfg.RetryWaitMax)
+	}
+	ceiling := float64(c.cfg.RetryWaitMin) * math.Pow(2, float64(attempt-1))
+	ceiling = min(ceiling, float64(c.cfg.RetryWaitMax))
+	return time.Duration(c.cfg.jitter() * ceiling)
+}
+
+// once sends one signed attempt. Each attempt is built and signed afresh:
+// the signer reuses an X-Sdk-Date already on a request, and the service
+// refuses dates more than 15 minutes old.
+func (c *Client) once(ctx context.Context, path string, params [][2]string) (answer, *apiErrorWithWait) {
+	req, err := c.newRequest(ctx, path, params)
+	if err != nil {
+		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}, fatal: true}
+	}
+	c.cfg.Logger.Debug(ctx, "sending HSS request", map[string]any{"method": req.Method, "url": req.URL.String()})
+	start := time.Now()
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	requestID := resp.Header.Get(headerRequestID)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxPageBytes+1))
+	if err != nil {
+		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID, Err: fmt.Errorf("reading the response: %w", err)}}
+	}
+	c.cfg.Logger.Debug(ctx, "received HSS response", map[string]any{
+		"status": resp.StatusCode, "request_id": requestID, "bytes": len(body), "duration": time.Since(start).String(),
+	})
+	if int64(len(body)) > c.cfg.MaxPageBytes {
+		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID,
+			Err: fmt.Errorf("the response is larger than %d bytes; use a smaller limit", c.cfg.MaxPageBytes)}, fatal: true}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := &APIError{StatusCode: resp.StatusCode, RequestID: requestID}
+		decodeError(e, body)
+		return answer{}, &apiErrorWithWait{APIError: e, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	return answer{body: body, requestID: requestID}, nil
+}
+
+// apiErrorWithWait carries what the retry loop needs beside the error.
+type apiErrorWithWait struct {
+	*APIError
+	retryAfter time.Duration
+	fatal      bool // not worth retrying whatever the status
+}
+
+// newRequest builds the signed *http.Request of one attempt. The SDK's
+// request object is the single source of both the signature and the
+// request sent, so what is signed is exactly what goes on the wire.
+func (c *Client) newRequest(ctx context.Context, path string, params [][2]string) (*http.Request, error) {
+	creds, err := c.cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("getting credentials: %w", err)
+	}
+	b := sdkrequest.NewHttpRequestBuilder().
+		WithEndpoint(c.scheme + "://" + c.host).
+		WithMethod(http.MethodGet).
+		WithPath(c.pathPrefix + path)
+	for _, kv := range params {
+		// The signer skips query values that are not reflect.Values,
+		// silently leaving them out of the signature.
+		b.AddQueryParam(kv[0], reflect.ValueOf(kv[1]))
+	}
+	if c.cfg.UserAgent != "" {
+		b.AddHeaderParam(headerUserAgent, c.cfg.UserAgent)
+	}
+	b.AddHeaderParam(headerProjectID, c.cfg.ProjectID)
+	sdkReq := b.Build()
+	switch {
+	case creds.AccessKey != "" || creds.SecretKey != "":
+		if creds.SecurityToken != "" {
+			sdkReq.AddHeaderParam(headerSecurityToken, creds.SecurityToken)
+		}
+		// Sign signs every header already on the request, so the project
+		// id and security token must be there first.
+		signed, err := signer.Sign(sdkReq, creds.AccessKey, creds.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("signing the request: %w", err)
+		}
+		for k, v := range signed {
+			sdkReq.AddHeaderParam(k, v)
+		}
+	case creds.AuthToken != "":
+		sdkReq.AddHeaderParam(headerAuthToken, creds.AuthToken)
+	default:
+		return nil, errors.New("no credentials to sign the request with")
+	}
+	req, err := sdkReq.ConvertRequest()
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	return req.WithContext(ctx), nil
+}
+
+// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,115 @@
+// Package provider is the hss Terraform provider: its schema, the settings
+// it resolves from the provider block and the environment, and the client
+// it hands to its data sources. It knows nothing of HTTP.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+)
+
+var (
+	_ provider.Provider              = (*hssProvider)(nil)
+	_ provider.ProviderWithFunctions = (*hssProvider)(nil)
+)
+
+// New returns a constructor of the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &hssProvider{version: version} }
+}
+
+type hssProvider struct {
+	version string
+}
+
+func (p *hssProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "hss"
+	resp.Version = p.version
+}
+
+func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The `hss` provider reads Huawei Cloud Host Security Service (HSS) data, " +
+			"starting with the audit logs of the Kubernetes clusters HSS protects. " +
+			"Arguments and environment variables are named as in Huawei Cloud's own provider.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:            true,
+				Validators:          nonEmpty,
+				MarkdownDescription: "Region of the HSS service, e.g. `cn-north-4`. Environment: `HW_REGION_NAME`. Required unless `endpoints.hss` is set.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional: true, Sensitive: true, Validators: nonEmpty,
+				MarkdownDescription: "Access key (AK) of an IAM user or of temporary credentials. Environment: `HW_ACCESS_KEY`. Requests are signed with `SDK-HMAC-SHA256`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional: true, Sensitive: true, Validators: nonEmpty,
+				MarkdownDescription: "Secret key (SK) that goes with `access_key`. Environment: `HW_SECRET_KEY`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional: true, Sensitive: true, Validators: nonEmpty,
+				MarkdownDescription: "Security token of temporary credentials, sent as `X-Security-Token`; needs `access_key` and `secret_key`. Environment: `HW_SECURITY_TOKEN`.",
+			},
+			"token": schema.StringAttribute{
+				Optional: true, Sensitive: true, Validators: nonEmpty,
+				MarkdownDescription: "IAM user token, sent as `X-Auth-Token`, instead of `access_key`/`secret_key`. Environment: `HW_AUTH_TOKEN`.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "ID of the project of `region`. Environment: `HW_PROJECT_ID`.",
+			},
+			"enterprise_project_id": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Default enterprise project of the data sources: `0` is the default project, `all_granted_eps` every project the caller may see. Environment: `HW_ENTERPRISE_PROJECT_ID`.",
+			},
+			"cloud": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Domain of the cloud, used to build endpoints (`https://hss.{region}.{cloud}`). Environment: `HW_CLOUD`. Default: `" + defaultCloud + "`.",
+			},
+			"endpoints": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Service endpoints that replace the defaults, by service name. The key `hss` sets the HSS base URL (`http` or `https`), e.g. `{ hss = \"https://hss.example.internal\" }`.",
+			},
+			"insecure": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification. Only for test endpoints. Environment: `HW_INSECURE`. Default: `false`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 100)},
+				MarkdownDescription: "How many times a request is retried after throttling (429), a server error (5xx) or a network error; each retry waits longer and is signed afresh. Environment: `HW_MAX_RETRIES`. Default: `5`.",
+			},
+		},
+	}
+}
+
+func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := configure(ctx, m, osEnv{}, p.version, req.TerraformVersion, &resp.Diagnostics)
+	if data != nil {
+		resp.DataSourceData = data
+	}
+}
+
+func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{auditlogs.NewDataSource}
+}
+
+func (p *hssProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *hssProvider) Functions(context.Context) []func() function.Function { return nil }

@@ -1,0 +1,268 @@
+package standin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// APIPathSuffix is the part of the API path after /v5/{project_id}.
+const APIPathSuffix = "/container/kubernetes/cluster/audit-logs"
+
+// DefaultMaxLimit is the largest page size accepted when Options.MaxLimit is
+// unset: Huawei's own provider pages HSS v5 lists with 200 (see NOTES.md).
+const DefaultMaxLimit = 200
+
+// PagingMode selects how pages without a line_num cursor are cut.
+type PagingMode int
+
+const (
+	// OffsetHonoured returns records [offset, offset+limit).
+	OffsetHonoured PagingMode = iota
+	// CursorOnly ignores offset (only line_num moves the page), which is how
+	// the real service is suspected to page CCE logs. A client that pages such
+	// logs by offset sees the same page again.
+	CursorOnly
+)
+
+// Options configures a Server. The zero value accepts no credentials.
+type Options struct {
+	// ProjectID is the only project id accepted in the path.
+	ProjectID string
+	// AccessKey and SecretKey are the accepted permanent AK/SK.
+	AccessKey, SecretKey string
+	// Temporary lists accepted temporary AK/SK pairs; their security token
+	// must be sent in X-Security-Token and be signed.
+	Temporary []TempCredential
+	// Tokens lists accepted IAM tokens (X-Auth-Token).
+	Tokens []string
+	// Records is the data served.
+	Records []Record
+	// Paging selects the paging behaviour (default OffsetHonoured).
+	Paging PagingMode
+	// MaxLimit is the largest accepted limit (default DefaultMaxLimit);
+	// a larger limit is answered with 400.
+	MaxLimit int
+	// EnterpriseProjects lists the enterprise project ids the caller may use.
+	// "", "0" and "all_granted_eps" are always allowed; any other id not
+	// listed is answered with 403.
+	EnterpriseProjects []string
+	// Latency is added to each request (cut short if the request's context
+	// ends).
+	Latency time.Duration
+	// Now is the clock for the X-Sdk-Date skew check; default time.Now.
+	Now func() time.Time
+}
+
+// TempCredential is a temporary AK/SK with its security token.
+type TempCredential struct{ AccessKey, SecretKey, SecurityToken string }
+
+// LoggedRequest is one request as the Server received it.
+type LoggedRequest struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	// Status is the status answered; 0 while the request is in flight, or
+	// when no answer was written (dropped connection, cancelled request).
+	Status int
+}
+
+// Server is the stand-in; it implements http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	opts    Options
+	records []Record // sorted newest first, see sortRecords
+
+	mu     sync.Mutex
+	log    []*LoggedRequest
+	faults []Fault
+}
+
+// New returns a Server answering from opts. Records are copied and sorted
+// once, newest first.
+func New(opts Options) *Server {
+	if opts.MaxLimit <= 0 {
+		opts.MaxLimit = DefaultMaxLimit
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	recs := append([]Record(nil), opts.Records...)
+	sortRecords(recs)
+	return &Server{opts: opts, records: recs}
+}
+
+// Requests returns a copy of every request received since New or Reset, in
+// arrival order.
+func (s *Server) Requests() []LoggedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]LoggedRequest, len(s.log))
+	for i, lr := range s.log {
+		out[i] = *lr
+		out[i].Query = cloneValues(lr.Query)
+		out[i].Header = lr.Header.Clone()
+	}
+	return out
+}
+
+// Reset clears the request log and the fault queue.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+	s.faults = nil
+}
+
+// ServeHTTP logs the request, applies latency, routes, applies the next
+// queued fault, then authenticates, validates and answers it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	entry := s.record(r)
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		s.mu.Lock()
+		entry.Status = sw.status
+		s.mu.Unlock()
+	}()
+
+	w.Header().Set("X-Request-Id", newRequestID())
+	w.Header().Set("Content-Type", "application/json")
+
+	if !sleep(r.Context(), s.opts.Latency) {
+		return
+	}
+	project, ok := parsePath(r.URL.Path)
+	if !ok || r.Method != http.MethodGet {
+		writeError(sw, http.StatusNotFound, "APIGW.0101",
+			"The API does not exist or has not been published in the environment: "+r.Method+" "+r.URL.Path)
+		return
+	}
+	if f, ok := s.nextFault(); ok {
+		if handled := s.applyFault(sw, r, f); handled {
+			return
+		}
+	}
+	s.serve(sw, r, project)
+}
+
+// serve is the normal handling of an API request, after faults.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
+	if e := s.authenticate(r); e != nil {
+		writeError(w, e.status, e.code, e.msg)
+		return
+	}
+	if project != s.opts.ProjectID {
+		writeError(w, http.StatusForbidden, "HSS.0003",
+			"project_id "+project+" in the path is not a project of this account")
+		return
+	}
+	if p := r.Header.Get("X-Project-Id"); p != "" && p != s.opts.ProjectID {
+		writeError(w, http.StatusForbidden, "HSS.0003",
+			"X-Project-Id "+p+" does not match project_id "+project+" in the path")
+		return
+	}
+	q, e := s.parseQuery(r.URL.RawQuery)
+	if e != nil {
+		writeError(w, e.status, e.code, e.msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.page(q))
+}
+
+// parsePath returns the project id of /v5/{project_id}/container/kubernetes/cluster/audit-logs.
+func parsePath(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "/v5/")
+	if !ok {
+		return "", false
+	}
+	project, ok := strings.CutSuffix(rest, APIPathSuffix)
+	if !ok || project == "" || strings.Contains(project, "/") {
+		return "", false
+	}
+	return project, true
+}
+
+func (s *Server) record(r *http.Request) *LoggedRequest {
+	q, _ := url.ParseQuery(r.URL.RawQuery)
+	lr := &LoggedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: r.Header.Clone()}
+	s.mu.Lock()
+	s.log = append(s.log, lr)
+	s.mu.Unlock()
+	return lr
+}
+
+// apiError is an error answer: status and the body's error_code/error_msg.
+type apiError struct {
+	status    int
+	code, msg string
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]string{"error_code": code, "error_msg": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// newRequestID returns 32 hex characters, the shape of Huawei's request ids.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// sleep waits d or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// statusWriter remembers the status written; Unwrap lets
+// http.ResponseController reach the underlying writer (for Hijack).
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
