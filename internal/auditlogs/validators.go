@@ -23,7 +23,9 @@ func (timeWindowValidator) Description(context.Context) string {
 	return "start_time must not be after end_time"
 }
 
-func (v timeWindowValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v timeWindowValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (timeWindowValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var start, end types.Int64

@@ -94,10 +94,10 @@ type wireRecord struct {
 }
 
 type wirePage struct {
-	TotalNum  *flexInt         `json:"total_num"`
-	DataList  *[]wireRecord    `json:"data_list"`
-	ErrorCode flexString       `json:"error_code"`
-	ErrorMsg  flexString       `json:"error_msg"`
+	TotalNum  *flexInt      `json:"total_num"`
+	DataList  *[]wireRecord `json:"data_list"`
+	ErrorCode flexString    `json:"error_code"`
+	ErrorMsg  flexString    `json:"error_msg"`
 }
 
 // errNotAPage is wrapped by every decode failure of a 2xx body.

@@ -149,4 +149,6 @@ type PagingError struct {
 	Reason string
 }
 
-func (e *PagingError) Error() string { return fmt.Sprintf("paging stopped at page %s: %s", e.Page, e.Reason) }
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("paging stopped at page %s: %s", e.Page, e.Reason)
+}
