@@ -5,6 +5,7 @@ package acctest
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -64,6 +65,16 @@ func Main(m *testing.M) {
 // credentials and project in opts take the package's constants.
 func StandIn(t *testing.T, opts standin.Options) (*standin.Server, string) {
 	t.Helper()
+	return serve(t, opts, httptest.NewServer)
+}
+
+// StandInTLS is StandIn over HTTPS, with a certificate no one trusts.
+func StandInTLS(t *testing.T, opts standin.Options) (*standin.Server, string) {
+	t.Helper()
+	return serve(t, opts, httptest.NewTLSServer)
+}
+
+func serve(t *testing.T, opts standin.Options, start func(http.Handler) *httptest.Server) (*standin.Server, string) {
 	if opts.ProjectID == "" {
 		opts.ProjectID = ProjectID
 	}
@@ -77,7 +88,7 @@ func StandIn(t *testing.T, opts standin.Options) (*standin.Server, string) {
 		opts.Tokens = []string{AuthToken}
 	}
 	s := standin.New(opts)
-	srv := httptest.NewServer(s)
+	srv := start(s)
 	t.Cleanup(srv.Close)
 	return s, srv.URL
 }

@@ -78,6 +78,9 @@ func remedy(e *hss.APIError, q hss.Query, p *ProviderData) string {
 		return "The service rejected the query; check the data source's arguments against error_msg."
 	case e.StatusCode >= 500:
 		return fmt.Sprintf("The service failed after %d attempts. Try again later; quote the request id to Huawei Cloud support if it persists.", e.Attempts)
+	case errors.Is(e, hss.ErrUntrustedCertificate):
+		return "The endpoint's certificate did not verify. Use an endpoint with a certificate your system trusts; " +
+			"insecure = true (HW_INSECURE) skips the check, and is meant only for test endpoints."
 	case e.StatusCode == 0:
 		return "No answer from the service. Check the endpoint, the network path (proxy, firewall) and DNS."
 	default:

@@ -1,9 +1,14 @@
 package hss
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrUntrustedCertificate is wrapped by a request that failed because the
+// endpoint's TLS certificate could not be verified.
+var ErrUntrustedCertificate = errors.New("the endpoint's TLS certificate is not trusted")
 
 // APIError is a failed call to the service: a non-2xx answer, or an answer
 // whose body is unusable, or no answer at all. It keeps every fact the user

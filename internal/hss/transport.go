@@ -2,6 +2,7 @@ package hss
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -90,6 +91,11 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 	start := time.Now()
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) {
+			// Retrying cannot make a certificate trusted.
+			return answer{}, &apiErrorWithWait{APIError: &APIError{Err: fmt.Errorf("%w: %w", ErrUntrustedCertificate, err)}, fatal: true}
+		}
 		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}}
 	}
 	defer func() { _ = resp.Body.Close() }()

@@ -139,3 +139,29 @@ func TestUserAgent(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestConfigureDefaultEndpoint(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env  mapEnv
+		want string
+	}{
+		"default cloud": {mapEnv{"HW_REGION_NAME": "cn-north-4"}, "https://hss.cn-north-4.myhuaweicloud.com"},
+		"HW_CLOUD":      {mapEnv{"HW_REGION_NAME": "ap-southeast-1", "HW_CLOUD": "example.cloud"}, "https://hss.ap-southeast-1.example.cloud"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tc.env["HW_PROJECT_ID"], tc.env["HW_AUTH_TOKEN"] = "p", "t"
+			var diags diag.Diagnostics
+			data := configure(context.Background(), nullModel(), tc.env, "1", "", &diags)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			c, err := data.ClientFor("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.(interface{ Endpoint() string }).Endpoint(); got != tc.want {
+				t.Fatalf("endpoint %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -186,3 +186,19 @@ func terraformVersion(t *testing.T) string {
 	}
 	return v.Version
 }
+
+func TestAccProvider_tls(t *testing.T) {
+	_, url := acctest.StandInTLS(t, standin.Options{Records: standin.Seed(now)})
+	keys := fmt.Sprintf("access_key = %q\nsecret_key = %q", acctest.AccessKey, acctest.SecretKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// Verified by default: a self-signed certificate fails at once, unretried.
+			Config:      provider(url, keys),
+			ExpectError: regexp.MustCompile(`(?s)certificate\s+is\s+not\s+trusted.*attempts: 1.*insecure\s+=\s+true`),
+		}, {
+			Config:            provider(url, keys+"\ninsecure = true"),
+			ConfigStateChecks: readsAll(),
+		}},
+	})
+}

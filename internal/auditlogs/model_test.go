@@ -1,0 +1,97 @@
+package auditlogs
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+func TestApplyDefaultsAndQuery(t *testing.T) {
+	m := model{
+		Region: types.StringNull(), EnterpriseProjectID: types.StringNull(), ClusterID: types.StringValue("c"),
+		StartTime: types.Int64Value(1), EndTime: types.Int64Value(2), ClusterName: types.StringValue(""),
+		HostName: types.StringNull(), HostID: types.StringNull(), HostIP: types.StringNull(), Verb: types.StringValue("get"),
+		LineNum: types.StringNull(), Limit: types.Int64Null(), Offset: types.Int64Null(),
+	}
+	m.applyDefaults(&ProviderData{Region: "cn-north-4", EnterpriseProjectID: "0"})
+	if m.Region.ValueString() != "cn-north-4" || m.EnterpriseProjectID.ValueString() != "0" || m.Limit.ValueInt64() != 200 || m.Offset.ValueInt64() != 0 {
+		t.Fatalf("%+v", m)
+	}
+	want := hss.Query{ClusterID: "c", StartTime: 1, EndTime: 2, EnterpriseProjectID: "0", Verb: "get", Limit: 200}
+	if got := m.query(); got != want {
+		t.Fatalf("query %+v, want %+v", got, want)
+	}
+
+	// The user's values win over the provider's.
+	m2 := m
+	m2.Region, m2.EnterpriseProjectID = types.StringValue("r"), types.StringValue("e")
+	m2.applyDefaults(&ProviderData{Region: "cn-north-4", EnterpriseProjectID: "0"})
+	if m2.Region.ValueString() != "r" || m2.EnterpriseProjectID.ValueString() != "e" {
+		t.Fatalf("%+v", m2)
+	}
+
+	// No provider default: state shows null, and nothing is sent.
+	m3 := model{Region: types.StringNull(), EnterpriseProjectID: types.StringNull(), Limit: types.Int64Value(5), Offset: types.Int64Value(3)}
+	m3.applyDefaults(&ProviderData{})
+	if !m3.Region.IsNull() || !m3.EnterpriseProjectID.IsNull() || m3.Limit.ValueInt64() != 5 || m3.Offset.ValueInt64() != 3 {
+		t.Fatalf("%+v", m3)
+	}
+}
+
+func TestQueryIDIsStableAndDistinct(t *testing.T) {
+	q := hss.Query{ClusterID: "c", StartTime: 1, EndTime: 2, Limit: 200}
+	a := queryID("r", q)
+	if a != queryID("r", q) || len(a) != 32 {
+		t.Fatalf("unstable or malformed id %q", a)
+	}
+	seen := map[string]string{a: "base"}
+	variants := map[string]hss.Query{}
+	for name, mod := range map[string]func(*hss.Query){
+		"cluster": func(q *hss.Query) { q.ClusterID = "d" }, "start": func(q *hss.Query) { q.StartTime = 0 },
+		"end": func(q *hss.Query) { q.EndTime = 3 }, "eps": func(q *hss.Query) { q.EnterpriseProjectID = "0" },
+		"name": func(q *hss.Query) { q.ClusterName = "n" }, "host": func(q *hss.Query) { q.HostName = "h" },
+		"hostid": func(q *hss.Query) { q.HostID = "h" }, "ip": func(q *hss.Query) { q.HostIP = "h" },
+		"verb": func(q *hss.Query) { q.Verb = "get" }, "line": func(q *hss.Query) { q.LineNum = "1" },
+		"limit": func(q *hss.Query) { q.Limit = 10 }, "offset": func(q *hss.Query) { q.Offset = 1 },
+		// Field boundaries matter: "a","bc" is not "ab","c".
+		"split1": func(q *hss.Query) { q.ClusterName, q.HostName = "ab", "c" },
+		"split2": func(q *hss.Query) { q.ClusterName, q.HostName = "a", "bc" },
+	} {
+		v := q
+		mod(&v)
+		variants[name] = v
+	}
+	for name, v := range variants {
+		id := queryID("r", v)
+		if prev, dup := seen[id]; dup {
+			t.Errorf("%s and %s share id %s", name, prev, id)
+		}
+		seen[id] = name
+	}
+	if queryID("other", q) == a {
+		t.Error("region does not change the id")
+	}
+}
+
+func TestRecordsConversion(t *testing.T) {
+	if got := records(nil); got == nil || len(got) != 0 {
+		t.Fatalf("zero records must be an empty, non-nil list: %#v", got)
+	}
+	got := records([]hss.Record{
+		{ClusterName: "a", ClusterID: "b", Time: 5, Content: "x", ClusterType: "cce", HostID: "h", HostName: "111", HostIP: "1.2.3.4", LineNum: "9"},
+		{ClusterID: "b", Time: 4},
+	})
+	want0 := recordModel{
+		ClusterName: types.StringValue("a"), ClusterID: types.StringValue("b"), Time: types.Int64Value(5), Content: types.StringValue("x"),
+		ClusterType: types.StringValue("cce"), HostID: types.StringValue("h"), HostName: types.StringValue("111"),
+		HostIP: types.StringValue("1.2.3.4"), LineNum: types.StringValue("9"),
+	}
+	if got[0] != want0 {
+		t.Fatalf("record 0 = %+v", got[0])
+	}
+	if !got[1].LineNum.IsNull() || got[1].Content.ValueString() != "" || got[1].Time.ValueInt64() != 4 {
+		t.Fatalf("record 1 = %+v", got[1])
+	}
+}
