@@ -89,9 +89,16 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 
+	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	res, err := client.ListClusterAuditLogs(ctx, q)
 	if err != nil {
-		summary, detail := explain(err, q, d.data)
+		summary, detail := explain(err, q, d.data, timeout)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

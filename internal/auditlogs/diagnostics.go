@@ -5,18 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
 
 // explain turns a failed read into a diagnostic that says what happened,
 // with every identifier support will ask for, and what to do about it.
-func explain(err error, q hss.Query, p *ProviderData) (summary, detail string) {
+func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (summary, detail string) {
 	var apiErr *hss.APIError
 	var pagingErr *hss.PagingError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return "Audit-log read timed out", fmt.Sprintf("%s.\n\nThe read did not finish in time. Narrow the window (start_time, end_time) or try again later.", err)
+		return "Audit-log read timed out", fmt.Sprintf("%s.\n\nThe read did not finish within its timeout of %s. "+
+			"Narrow the window (start_time, end_time), or allow more time with timeouts = { read = \"...\" }.", err, timeout)
 	case errors.Is(err, context.Canceled):
 		return "Audit-log read cancelled", err.Error() + "."
 	case errors.As(err, &pagingErr):
@@ -51,8 +53,10 @@ func facts(e *hss.APIError) string {
 	if e.Page != "" {
 		fmt.Fprintf(&b, "page: %s\n", e.Page)
 	}
-	if e.Attempts > 0 {
-		fmt.Fprintf(&b, "attempts: %d\n", e.Attempts)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, "attempts: %d over %s\n", e.Attempts, e.Elapsed)
+	} else if e.Attempts == 1 {
+		b.WriteString("attempts: 1\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -72,8 +76,9 @@ func remedy(e *hss.APIError, q hss.Query, p *ProviderData) string {
 	case e.StatusCode == 404:
 		return "The service did not find the resource: check project_id (it must be the project of the region) and the endpoint."
 	case e.StatusCode == 429:
-		return fmt.Sprintf("The service kept throttling the read after %d attempts (max_retries = %d). "+
-			"Run fewer plans against this account at once, or raise max_retries.", e.Attempts, p.MaxRetries)
+		return fmt.Sprintf("The service kept throttling the read: %d attempts over %s (max_retries = %d). "+
+			"The account's API quota is shared by every plan using it: run fewer plans against this account at once, "+
+			"or raise max_retries to wait longer.", e.Attempts, e.Elapsed, p.MaxRetries)
 	case e.StatusCode == 400:
 		return "The service rejected the query; check the data source's arguments against error_msg."
 	case e.StatusCode >= 500:

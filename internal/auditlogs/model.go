@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
@@ -13,22 +14,23 @@ import (
 
 // model is the data source's configuration and state.
 type model struct {
-	ID                  types.String  `tfsdk:"id"`
-	Region              types.String  `tfsdk:"region"`
-	EnterpriseProjectID types.String  `tfsdk:"enterprise_project_id"`
-	ClusterID           types.String  `tfsdk:"cluster_id"`
-	StartTime           types.Int64   `tfsdk:"start_time"`
-	EndTime             types.Int64   `tfsdk:"end_time"`
-	ClusterName         types.String  `tfsdk:"cluster_name"`
-	HostName            types.String  `tfsdk:"host_name"`
-	HostID              types.String  `tfsdk:"host_id"`
-	HostIP              types.String  `tfsdk:"host_ip"`
-	Verb                types.String  `tfsdk:"verb"`
-	LineNum             types.String  `tfsdk:"line_num"`
-	Limit               types.Int64   `tfsdk:"limit"`
-	Offset              types.Int64   `tfsdk:"offset"`
-	TotalNum            types.Int64   `tfsdk:"total_num"`
-	DataList            []recordModel `tfsdk:"data_list"`
+	ID                  types.String   `tfsdk:"id"`
+	Region              types.String   `tfsdk:"region"`
+	EnterpriseProjectID types.String   `tfsdk:"enterprise_project_id"`
+	ClusterID           types.String   `tfsdk:"cluster_id"`
+	StartTime           types.Int64    `tfsdk:"start_time"`
+	EndTime             types.Int64    `tfsdk:"end_time"`
+	ClusterName         types.String   `tfsdk:"cluster_name"`
+	HostName            types.String   `tfsdk:"host_name"`
+	HostID              types.String   `tfsdk:"host_id"`
+	HostIP              types.String   `tfsdk:"host_ip"`
+	Verb                types.String   `tfsdk:"verb"`
+	LineNum             types.String   `tfsdk:"line_num"`
+	Limit               types.Int64    `tfsdk:"limit"`
+	Offset              types.Int64    `tfsdk:"offset"`
+	TotalNum            types.Int64    `tfsdk:"total_num"`
+	DataList            []recordModel  `tfsdk:"data_list"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 type recordModel struct {

@@ -2,7 +2,9 @@ package auditlogs
 
 import (
 	"context"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,9 +14,12 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
 
-const defaultLimit = hss.MaxLimit
+const (
+	defaultLimit       = hss.MaxLimit
+	defaultReadTimeout = 10 * time.Minute
+)
 
-func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the audit logs of a Kubernetes cluster protected by HSS " +
 			"(`GET /v5/{project_id}/container/kubernetes/cluster/audit-logs`), paging through the whole window " +
@@ -72,6 +77,9 @@ func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 				MarkdownDescription: "Records to skip before the first one returned. Default: `0`.",
 			},
+			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+				ReadDescription: "How long the whole read may take, retries included, as a duration such as `30s` or `15m`. Default: `10m`.",
+			}),
 			"total_num": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of logs in the window, as the service reports it.",

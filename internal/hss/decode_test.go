@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The published example response, verbatim: host_name is a number.
@@ -113,8 +114,8 @@ func TestDecodeError(t *testing.T) {
 }
 
 func TestAPIErrorText(t *testing.T) {
-	e := &APIError{StatusCode: 429, ErrorCode: "APIGW.0308", ErrorMsg: "throttled", RequestID: "r1", Attempts: 6, Page: "offset=400"}
-	want := "HTTP 429 APIGW.0308: throttled (page offset=400, request id r1, 6 attempts)"
+	e := &APIError{StatusCode: 429, ErrorCode: "APIGW.0308", ErrorMsg: "throttled", RequestID: "r1", Attempts: 6, Page: "offset=400", Elapsed: 12300 * time.Millisecond}
+	want := "HTTP 429 APIGW.0308: throttled (page offset=400, request id r1, 6 attempts over 12.3s)"
 	if got := e.Error(); got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrUntrustedCertificate is wrapped by a request that failed because the
@@ -14,13 +15,14 @@ var ErrUntrustedCertificate = errors.New("the endpoint's TLS certificate is not 
 // whose body is unusable, or no answer at all. It keeps every fact the user
 // needs to act or to open a support ticket.
 type APIError struct {
-	StatusCode int    // HTTP status; 0 when no answer was received
-	ErrorCode  string // the service's error_code, e.g. APIGW.0301
-	ErrorMsg   string // the service's error_msg
-	RequestID  string // X-Request-Id, for Huawei Cloud support
-	Attempts   int    // how many times the request was sent
-	Page       string // which page failed, e.g. "offset=400" or "line_num=1000234"
-	Err        error  // transport or decode error, when there was no usable answer
+	StatusCode int           // HTTP status; 0 when no answer was received
+	ErrorCode  string        // the service's error_code, e.g. APIGW.0301
+	ErrorMsg   string        // the service's error_msg
+	RequestID  string        // X-Request-Id, for Huawei Cloud support
+	Attempts   int           // how many times the request was sent
+	Elapsed    time.Duration // from the first attempt to the last answer
+	Page       string        // which page failed, e.g. "offset=400" or "line_num=1000234"
+	Err        error         // transport or decode error, when there was no usable answer
 }
 
 func (e *APIError) Error() string {
@@ -47,7 +49,7 @@ func (e *APIError) Error() string {
 		ctx = append(ctx, "request id "+e.RequestID)
 	}
 	if e.Attempts > 1 {
-		ctx = append(ctx, fmt.Sprintf("%d attempts", e.Attempts))
+		ctx = append(ctx, fmt.Sprintf("%d attempts over %s", e.Attempts, e.Elapsed))
 	}
 	if len(ctx) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(ctx, ", "))

@@ -2,10 +2,11 @@ package hss
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
+	"strconv"
 )
 
 // Paging modes, as reported in Result.Mode.
@@ -14,33 +15,47 @@ const (
 	ModeCursor = "line_num" // CCE: each page starts after the previous page's last line_num
 )
 
-// maxCursorPages bounds a cursor read whose total_num cannot bound it
-// (a read that started from a user-given line_num): 2 million records.
+// pageMargin is how many requests beyond ceil(total/limit) a read may
+// make (retries aside) before it is declared runaway.
+const pageMargin = 2
+
+// maxCursorPages bounds a cursor read that total_num cannot bound (one
+// started from a user-given line_num): 2 million records at 200 a page.
 const maxCursorPages = 10000
 
 // Result is a whole read.
 type Result struct {
 	TotalNum int64    // total_num of the first page
-	Records  []Record // every record, in the service's order
+	Records  []Record // every record, in the service's order, each once
 	Mode     string   // ModeOffset or ModeCursor
 	Requests int      // pages fetched, not counting retries
-	Warnings []string // the read completed, but not as the service announced
+	Warnings []string // the read is exact, but something is worth knowing
 }
 
 // ListClusterAuditLogs reads every page of q, from q.Offset (or after
-// q.LineNum) to the end.
+// q.LineNum) to the end, and returns the records exactly once each, or an
+// error: never a partial list presented as complete.
 //
 // Records that carry line_num (CCE clusters) are paged by cursor: the next
 // request carries the last record's line_num, offset stays as given. Others
-// are paged by offset. The read stops at an empty or short page, or once
-// total_num records are in; a page that makes no progress (the same page
-// again, a cursor that does not move) is an error, never a silent end.
+// are paged by offset. The read ends at an empty or short page, or once
+// total_num records are in. What the service may do wrong, and the outcome:
+//
+//   - a page repeats an earlier page, or the cursor does not advance: error;
+//   - the pages end before total_num, or deliver more than it: error;
+//   - total_num changes between pages: an error when paging by offset (the
+//     pages shift, so records may be skipped or doubled), a warning when
+//     paging by cursor (each page starts after a record, unaffected);
+//   - more requests than ceil(total_num/limit)+2: error.
 func (c *Client) ListClusterAuditLogs(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	path := "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs"
-	p := pager{c: c, q: q, path: path, res: &Result{Mode: ModeOffset, Records: []Record{}}}
+	p := pager{
+		c: c, q: q,
+		path: "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
+		res:  &Result{Mode: ModeOffset, Records: []Record{}},
+	}
 	if err := p.run(ctx); err != nil {
 		return nil, err
 	}
@@ -56,10 +71,10 @@ type pager struct {
 
 func (p *pager) run(ctx context.Context) error {
 	offset, cursor := p.q.Offset, p.q.LineNum
-	expected := int64(-1) // records the read should end with, when total_num says
-	var prev []Record
-	seenCursors := map[string]bool{}
+	expected := int64(-1) // records the read must end with, when total_num says
 	maxPages := maxCursorPages
+	seenPages := map[[32]byte]string{}
+	seenCursors := map[string]bool{}
 	for {
 		label := pageLabel(offset, cursor)
 		pg, err := p.fetch(ctx, offset, cursor, label)
@@ -71,18 +86,25 @@ func (p *pager) run(ctx context.Context) error {
 			p.res.TotalNum = pg.TotalNum
 			if p.q.LineNum == "" {
 				expected = max(pg.TotalNum-p.q.Offset, 0)
-				// A margin of two pages over what total_num announces.
-				maxPages = int((expected+p.q.Limit-1)/p.q.Limit) + 2
+				maxPages = int((expected+p.q.Limit-1)/p.q.Limit) + pageMargin
 			}
 			if len(pg.Records) > 0 && pg.Records[len(pg.Records)-1].LineNum != "" {
 				p.res.Mode = ModeCursor
 			}
 		} else if pg.TotalNum != p.res.TotalNum {
-			p.res.Warnings = append(p.res.Warnings, fmt.Sprintf(
-				"total_num changed from %d to %d during the read (page %s): logs were added or expired meanwhile", p.res.TotalNum, pg.TotalNum, label))
+			msg := fmt.Sprintf("total_num changed from %d to %d during the read: logs were added to or expired from the window", p.res.TotalNum, pg.TotalNum)
+			if p.res.Mode == ModeOffset {
+				return &PagingError{Page: label, Reason: msg + "; offset pages shift when that happens, so records may be skipped or doubled. " +
+					"Retry, or end the window (end_time) a few minutes in the past, where logs no longer arrive"}
+			}
+			p.res.Warnings = append(p.res.Warnings, fmt.Sprintf("%s (page %s); paging by line_num is unaffected, the records read are the window as of the first page", msg, label))
 		}
-		if len(pg.Records) > 0 && prev != nil && slices.Equal(pg.Records, prev) {
-			return &PagingError{Page: label, Reason: "the service returned the same records as the previous page; it does not honour " + p.res.Mode}
+		if len(pg.Records) > 0 {
+			sum := pageSum(pg.Records)
+			if first, dup := seenPages[sum]; dup {
+				return &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
+			}
+			seenPages[sum] = label
 		}
 		p.res.Records = append(p.res.Records, pg.Records...)
 		got := int64(len(p.res.Records))
@@ -91,27 +113,44 @@ func (p *pager) run(ctx context.Context) error {
 			break
 		}
 		if p.res.Requests >= maxPages {
-			return &PagingError{Page: label, Reason: fmt.Sprintf(
-				"still receiving full pages after %d requests although total_num is %d", p.res.Requests, p.res.TotalNum)}
+			return &PagingError{Page: label, Reason: fmt.Sprintf("still receiving full pages after %d requests although total_num is %d", p.res.Requests, p.res.TotalNum)}
 		}
 		if p.res.Mode == ModeCursor {
 			next := pg.Records[len(pg.Records)-1].LineNum
 			if next == "" || next == cursor || seenCursors[next] {
-				return &PagingError{Page: label, Reason: fmt.Sprintf(
-					"the line_num cursor does not advance (last record's line_num %q was already used)", next)}
+				return &PagingError{Page: label, Reason: fmt.Sprintf("the line_num cursor does not advance: the last record's line_num %q was already used", next)}
 			}
 			seenCursors[next] = true
 			cursor = next
 		} else {
 			offset += int64(len(pg.Records))
 		}
-		prev = pg.Records
 	}
 	if got := int64(len(p.res.Records)); expected >= 0 && got != expected {
-		p.res.Warnings = append(p.res.Warnings, fmt.Sprintf(
-			"the service announced total_num %d (%d records from offset %d) but returned %d", p.res.TotalNum, expected, p.q.Offset, got))
+		would := "incomplete"
+		if got > expected {
+			would = "longer than announced"
+		}
+		return &PagingError{Page: pageLabel(offset, cursor), Reason: fmt.Sprintf(
+			"the service announced total_num %d (%d records from offset %d) but its pages held %d; the list would be %s",
+			p.res.TotalNum, expected, p.q.Offset, got, would)}
 	}
 	return nil
+}
+
+// pageSum identifies a page by its records, to spot a page served twice.
+func pageSum(recs []Record) [32]byte {
+	h := sha256.New()
+	for _, r := range recs {
+		for _, f := range []string{r.ClusterID, strconv.FormatInt(r.Time, 10), r.LineNum, r.HostID, r.HostName, r.HostIP, r.ClusterName, r.ClusterType, r.Content} {
+			_, _ = h.Write([]byte(strconv.Itoa(len(f))))
+			_, _ = h.Write([]byte{':'})
+			_, _ = h.Write([]byte(f))
+		}
+	}
+	var s [32]byte
+	copy(s[:], h.Sum(nil))
+	return s
 }
 
 // fetch reads and decodes one page.

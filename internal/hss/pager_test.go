@@ -117,38 +117,40 @@ func TestListOffsetNotHonouredIsAnError(t *testing.T) {
 	c, _ := newTestClient(t, f, nil)
 	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
 	var pe *PagingError
-	if !errors.As(err, &pe) || pe.Page != "offset=10" || !strings.Contains(pe.Reason, "same records") {
+	if !errors.As(err, &pe) || pe.Page != "offset=10" || !strings.Contains(pe.Reason, "same records as for page offset=0") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
-func TestListTotalTooHighEndsAtShortPageWithWarning(t *testing.T) {
+func TestListPagesEndingBeforeTotalIsAnError(t *testing.T) {
 	f := &fake{respond: func(_ int, q url.Values) (int, http.Header, string) {
 		off, _ := strconv.Atoi(q.Get("offset"))
 		n := max(min(10, 15-off), 0)
 		return 200, nil, pageBody(40, off, n, false) // claims 40, has 15
 	}}
 	c, _ := newTestClient(t, f, nil)
-	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
-	if err != nil || len(res.Records) != 15 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "total_num 40") {
-		t.Fatalf("res %+v err %v", res, err)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || pe.Page != "offset=10" || !strings.Contains(pe.Reason, "announced total_num 40 (40 records from offset 0) but its pages held 15; the list would be incomplete") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
-func TestListTotalTooLowIsBounded(t *testing.T) {
-	// Claims 5 records but always returns full pages of new records.
+func TestListMoreThanTotalIsAnError(t *testing.T) {
+	// Claims 5 records but returns a full page of 10.
 	f := &fake{respond: func(_ int, q url.Values) (int, http.Header, string) {
 		off, _ := strconv.Atoi(q.Get("offset"))
 		return 200, nil, pageBody(5, off, 10, false)
 	}}
 	c, _ := newTestClient(t, f, nil)
-	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
-	if err != nil || res.Requests != 1 || len(res.Records) != 10 || len(res.Warnings) != 1 {
-		t.Fatalf("res %+v err %v", res, err)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || !strings.Contains(pe.Reason, "longer than announced") || len(f.requests()) != 1 {
+		t.Fatalf("err = %v", err)
 	}
 }
 
-func TestListTotalChangesWarns(t *testing.T) {
+func TestListTotalChangeFailsOffsetPaging(t *testing.T) {
 	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
 		off, _ := strconv.Atoi(q.Get("offset"))
 		total := 25
@@ -158,9 +160,47 @@ func TestListTotalChangesWarns(t *testing.T) {
 		return 200, nil, pageBody(total, off, max(min(10, 25-off), 0), false)
 	}}
 	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || pe.Page != "offset=10" || !strings.Contains(pe.Reason, "changed from 25 to 26") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListTotalChangeWarnsCursorPaging(t *testing.T) {
+	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
+		from := 0
+		if ln := q.Get("line_num"); ln != "" {
+			v, _ := strconv.Atoi(ln)
+			from = v - 1000000 + 1
+		}
+		total := 25
+		if n > 1 {
+			total = 27
+		}
+		return 200, nil, pageBody(total, from, max(min(10, 25-from), 0), true)
+	}}
+	c, _ := newTestClient(t, f, nil)
 	res, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
-	if err != nil || len(res.Records) != 25 || len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "changed from 25 to 26") {
+	if err != nil || len(res.Records) != 25 || len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "changed from 25 to 27") {
 		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestListPageGoingBackwardsIsAnError(t *testing.T) {
+	// The third page repeats the first.
+	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
+		off, _ := strconv.Atoi(q.Get("offset"))
+		if n == 3 {
+			off = 0
+		}
+		return 200, nil, pageBody(50, off, 10, false)
+	}}
+	c, _ := newTestClient(t, f, nil)
+	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+	var pe *PagingError
+	if !errors.As(err, &pe) || pe.Page != "offset=20" || !strings.Contains(pe.Reason, "same records as for page offset=0") {
+		t.Fatalf("err = %v", err)
 	}
 }
 

@@ -34,13 +34,14 @@ type answer struct {
 // get sends a GET, retrying what may succeed later, and returns a 2xx
 // answer or an *APIError (or the context's error when it ended).
 func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string) (answer, error) {
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		a, apiErr := c.once(ctx, path, params)
 		if apiErr == nil {
 			a.attempts = attempt
 			return a, nil
 		}
-		apiErr.Attempts, apiErr.Page = attempt, pageLabel
+		apiErr.Attempts, apiErr.Page, apiErr.Elapsed = attempt, pageLabel, time.Since(start).Round(time.Millisecond)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return answer{}, fmt.Errorf("%w (while reading page %s after %d attempts)", ctxErr, pageLabel, attempt)
 		}

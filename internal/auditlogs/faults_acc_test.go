@@ -1,0 +1,139 @@
+package auditlogs_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/acctest"
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
+)
+
+// Every fault is injected into a four-page read (35 records, 10 a page):
+// the outcome is the exact record set, or a specific error.
+
+const faultCluster = "55555555-aaaa-bbbb-cccc-000000000005"
+
+func faultRecords(lineNums bool) []standin.Record {
+	return standin.Generate(faultCluster, "self_built_idc", 35, t0, lineNums)
+}
+
+// normal lets a request through untouched (a fault queue is consumed in order).
+var normal = standin.Fault{}
+
+// body renders a page of recs as the service would, newest first from index from.
+func body(t *testing.T, recs []standin.Record, total, from, n int) string {
+	t.Helper()
+	list := make([]map[string]any, 0, n)
+	for i := from; i < from+n; i++ {
+		r := recs[len(recs)-1-i]
+		m := map[string]any{"cluster_id": r.ClusterID, "cluster_type": r.ClusterType, "time": r.Time, "content": r.Content,
+			"host_id": r.HostID, "host_name": r.HostName, "host_ip": r.HostIP, "cluster_name": r.ClusterName}
+		if r.LineNum != "" {
+			m["line_num"] = r.LineNum
+		}
+		list = append(list, m)
+	}
+	b, err := json.Marshal(map[string]any{"total_num": total, "data_list": list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func faultStep(url string, args string, expect *regexp.Regexp, recs []standin.Record) resource.TestStep {
+	step := resource.TestStep{Config: windowConfig(url, faultCluster, "limit = 10\n"+args)}
+	if expect != nil {
+		step.ExpectError = expect
+	} else {
+		step.ConfigStateChecks = []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_num"), knownvalue.Int64Exact(int64(len(recs)))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("data_list"), everyRecord(recs)),
+		}
+	}
+	return step
+}
+
+func TestAccClusterAuditLogs_transientFaultsYieldExactRecords(t *testing.T) {
+	recs := faultRecords(false)
+	s, url := acctest.StandIn(t, standin.Options{Records: recs})
+	retryAt := time.Now().Add(time.Second).UTC().Format(http.TimeFormat)
+	inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+	steps := []resource.TestStep{
+		// Throttled on page 2, with Retry-After as an HTTP date.
+		faultStep(url, "", nil, recs),
+		// A dropped connection on page 3.
+		faultStep(url, "", nil, recs),
+		// 502, 503 and 504 on pages 2 to 4.
+		faultStep(url, "", nil, recs),
+		// A slow answer that is still within the timeout.
+		faultStep(url, `timeouts = { read = "1m" }`, nil, recs),
+	}
+	steps[0].PreConfig = inject(normal, standin.Fault{Status: 429, Header: http.Header{"Retry-After": {retryAt}}})
+	steps[1].PreConfig = inject(normal, normal, standin.Fault{DropConnection: true})
+	steps[2].PreConfig = inject(normal, standin.Fault{Status: 502, Body: "<html>Bad Gateway</html>"}, standin.Fault{Status: 503}, standin.Fault{Status: 504})
+	steps[3].PreConfig = inject(normal, standin.Fault{Delay: 500 * time.Millisecond})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps})
+}
+
+func TestAccClusterAuditLogs_faultsThatFailTheRead(t *testing.T) {
+	recs := faultRecords(false)
+	s, url := acctest.StandIn(t, standin.Options{Records: recs})
+	inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+	steps := []resource.TestStep{
+		// Page 2 answers slower than the read's timeout allows.
+		faultStep(url, `timeouts = { read = "2s" }`, regexp.MustCompile(`(?s)Audit-log read timed out.*offset=10.*timeout\s+of\s+2s`), nil),
+		// Page 2 is a truncated body.
+		faultStep(url, "", regexp.MustCompile(`(?s)HTTP status: 200.*not an audit-log page.*request id: [0-9a-f]+.*page: offset=10`), nil),
+		// Page 3 is a 200 whose body is an error.
+		faultStep(url, "", regexp.MustCompile(`(?s)error_code: HSS.0001.*error_msg: backend busy.*page: offset=20`), nil),
+		// Page 2 lacks data_list.
+		faultStep(url, "", regexp.MustCompile(`(?s)no\s+data_list.*page: offset=10`), nil),
+		// Page 2 has a wrong type: time as an object.
+		faultStep(url, "", regexp.MustCompile(`(?s)expected\s+an\s+integer.*page: offset=10`), nil),
+		// Page 2 lies about the total: the window changed mid-read.
+		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*offset=10.*total_num\s+changed\s+from\s+35\s+to\s+36`), nil),
+		// Page 3 repeats page 1: the service went backwards.
+		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*offset=20.*same\s+records\s+as\s+for\s+page\s+offset=0`), nil),
+		// Every page announces more than the pages hold.
+		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*announced\s+total_num\s+50.*held\s+35.*incomplete`), nil),
+		// Throttled on every attempt: bounded by max_retries, then explained.
+		faultStep(url, "", regexp.MustCompile(`(?s)HTTP status: 429.*APIGW.0308.*attempts: 3 over.*kept\s+throttling.*3\s+attempts\s+over`), nil),
+	}
+	steps[0].PreConfig = inject(normal, standin.Fault{Delay: time.Minute})
+	steps[1].PreConfig = inject(normal, standin.Fault{Status: 200, Body: body(t, recs, 35, 10, 10)[:200]})
+	steps[2].PreConfig = inject(normal, normal, standin.Fault{Status: 200, Body: `{"error_code":"HSS.0001","error_msg":"backend busy"}`})
+	steps[3].PreConfig = inject(normal, standin.Fault{Status: 200, Body: `{"total_num":35}`})
+	steps[4].PreConfig = inject(normal, standin.Fault{Status: 200, Body: `{"total_num":35,"data_list":[{"time":{"ms":1}}]}`})
+	steps[5].PreConfig = inject(normal, standin.Fault{Status: 200, Body: body(t, recs, 36, 10, 10)})
+	steps[6].PreConfig = inject(normal, normal, standin.Fault{Status: 200, Body: body(t, recs, 35, 0, 10)})
+	lying := func(from, n int) standin.Fault { return standin.Fault{Status: 200, Body: body(t, recs, 50, from, n)} }
+	steps[7].PreConfig = inject(lying(0, 10), lying(10, 10), lying(20, 10), lying(30, 5))
+	throttle := standin.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}}
+	steps[8].PreConfig = inject(throttle, throttle, throttle)
+	steps[8].Config = acctest.ProviderConfig(url, "max_retries = 2") + windowConfig(url, faultCluster, "limit = 10")[len(acctest.ProviderConfig(url, "")):]
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps})
+}
+
+func TestAccClusterAuditLogs_cursorFaults(t *testing.T) {
+	recs := faultRecords(true)
+	s, url := acctest.StandIn(t, standin.Options{Records: recs, Paging: standin.CursorOnly})
+	inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+	steps := []resource.TestStep{
+		// Page 2 repeats page 1: the cursor did not move.
+		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*` + fmt.Sprintf("line_num=%s", recs[len(recs)-10].LineNum) + `.*same\s+records`), nil),
+		// Logs arrive mid-read: by cursor, the records read stay exact, with a warning.
+		faultStep(url, "", nil, recs),
+	}
+	steps[0].PreConfig = inject(normal, standin.Fault{Status: 200, Body: body(t, recs, 35, 0, 10)})
+	steps[1].PreConfig = inject(normal, standin.Fault{Status: 200, Body: body(t, recs, 37, 10, 10)})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps})
+}
