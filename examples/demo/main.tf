@@ -1,7 +1,8 @@
 # The configuration `make demo` plans against the local HSS stand-in.
-# hss-demo sets the variables and the credentials (HW_* environment).
+# hss-demo sets hss_endpoint, cluster_id and the credentials (HW_* environment).
 
 terraform {
+  required_version = ">= 1.8"
   required_providers {
     hss = {
       source = "hss-tf/hss"
@@ -19,14 +20,16 @@ variable "cluster_id" {
   type        = string
 }
 
-variable "start_time" {
-  description = "Start of the window, Unix epoch milliseconds."
-  type        = number
+variable "allowed_principals" {
+  description = "Users allowed to delete Secrets."
+  type        = list(string)
+  default     = ["system:serviceaccount:ci:deployer"]
 }
 
-variable "end_time" {
-  description = "End of the window, Unix epoch milliseconds."
-  type        = number
+variable "enforce" {
+  description = "Fail the plan on a violation instead of warning."
+  type        = bool
+  default     = false
 }
 
 provider "hss" {
@@ -35,35 +38,36 @@ provider "hss" {
   }
 }
 
-data "hss_cluster_audit_logs" "last_3_days" {
-  cluster_id = var.cluster_id
-  start_time = var.start_time
-  end_time   = var.end_time
-  limit      = 10 # small pages, to show paging at work
+# Guard the cluster: nobody but the CI robot deletes Secrets.
+module "guard" {
+  source = "../modules/k8s-audit-guard"
+
+  cluster_id         = var.cluster_id
+  window_hours       = 24
+  allowed_principals = var.allowed_principals
+  enforce            = var.enforce
 }
 
-data "hss_cluster_audit_logs" "deletions" {
+# The last three days, read in small pages to show paging at work.
+data "hss_cluster_audit_logs" "recent" {
   cluster_id = var.cluster_id
-  start_time = var.start_time
-  end_time   = var.end_time
-  verb       = "delete"
-}
-
-output "total_num" {
-  value = data.hss_cluster_audit_logs.last_3_days.total_num
+  start_time = provider::hss::unix_ms(timeadd(plantimestamp(), "-72h"))
+  end_time   = provider::hss::unix_ms(plantimestamp())
+  limit      = 10
 }
 
 output "records_read" {
-  value = length(data.hss_cluster_audit_logs.last_3_days.data_list)
+  value = "${length(data.hss_cluster_audit_logs.recent.data_list)} of total_num ${data.hss_cluster_audit_logs.recent.total_num}"
 }
 
-output "deletions" {
+output "pod_execs" {
   value = [
-    for r in data.hss_cluster_audit_logs.deletions.data_list : {
-      time      = r.time
-      host_name = r.host_name
-      user      = try(jsondecode(r.content).user.username, null)
-      object    = try("${jsondecode(r.content).objectRef.resource}/${jsondecode(r.content).objectRef.namespace}/${jsondecode(r.content).objectRef.name}", r.content)
-    }
+    for r in data.hss_cluster_audit_logs.recent.data_list :
+    "${r.time_rfc3339} ${r.event.user.username} exec into ${r.event.object_ref.namespace}/${r.event.object_ref.name}"
+    if try(r.event.object_ref.subresource == "exec", false)
   ]
+}
+
+output "violations" {
+  value = module.guard.violations
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
 
-// Lister reads a whole audit-log window.
+// Lister reads an audit-log window, page by page.
 type Lister interface {
-	ListClusterAuditLogs(ctx context.Context, q hss.Query) (*hss.Result, error)
+	WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hss.Visitor) (*hss.Result, error)
 }
 
 // ProviderData is what the provider hands its data sources.
@@ -96,18 +96,19 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := client.ListClusterAuditLogs(ctx, q)
+	n := m.narrowing()
+	out, err := readRows(ctx, client, q, n)
 	if err != nil {
 		summary, detail := explain(err, q, d.data, timeout)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	for _, w := range res.Warnings {
-		resp.Diagnostics.AddWarning("Audit-log read completed with a discrepancy", w+".")
+	for _, w := range out.warnings {
+		resp.Diagnostics.AddWarning(w.summary, w.detail)
 	}
 
-	m.ID = types.StringValue(queryID(m.Region.ValueString(), q))
-	m.TotalNum = types.Int64Value(res.TotalNum)
-	m.DataList = records(res.Records)
+	m.ID = types.StringValue(queryID(m.Region.ValueString(), q, n))
+	m.TotalNum = types.Int64Value(out.total)
+	m.DataList = records(out.rows)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -49,7 +49,16 @@ data "hss_cluster_audit_logs" "test" {
 
 func record(i int) knownvalue.Check {
 	r := fixed[i]
+	var ev knownvalue.Check = knownvalue.Null() // free text
+	if verb := map[int]string{0: "delete", 2: "get"}[i]; verb != "" {
+		ev = knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"verb": knownvalue.StringExact(verb),
+			"user": knownvalue.ObjectPartial(map[string]knownvalue.Check{"username": knownvalue.StringExact(map[int]string{0: "alice", 2: "bob"}[i])}),
+		})
+	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"time_rfc3339": knownvalue.StringExact(time.UnixMilli(r.Time).UTC().Format(time.RFC3339Nano)),
+		"event":        ev,
 		"cluster_name": knownvalue.StringExact(r.ClusterName),
 		"cluster_id":   knownvalue.StringExact(r.ClusterID),
 		"time":         knownvalue.Int64Exact(r.Time),

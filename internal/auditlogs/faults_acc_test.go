@@ -129,7 +129,7 @@ func TestAccClusterAuditLogs_cursorFaults(t *testing.T) {
 	inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
 	steps := []resource.TestStep{
 		// Page 2 repeats page 1: the cursor did not move.
-		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*` + fmt.Sprintf("line_num=%s", recs[len(recs)-10].LineNum) + `.*same\s+records`), nil),
+		faultStep(url, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*`+fmt.Sprintf("line_num=%s", recs[len(recs)-10].LineNum)+`.*same\s+records`), nil),
 		// Logs arrive mid-read: by cursor, the records read stay exact, with a warning.
 		faultStep(url, "", nil, recs),
 	}

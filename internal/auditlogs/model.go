@@ -28,6 +28,8 @@ type model struct {
 	LineNum             types.String   `tfsdk:"line_num"`
 	Limit               types.Int64    `tfsdk:"limit"`
 	Offset              types.Int64    `tfsdk:"offset"`
+	MaxResults          types.Int64    `tfsdk:"max_results"`
+	Filter              *filterModel   `tfsdk:"filter"`
 	TotalNum            types.Int64    `tfsdk:"total_num"`
 	DataList            []recordModel  `tfsdk:"data_list"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
@@ -43,6 +45,51 @@ type recordModel struct {
 	HostName    types.String `tfsdk:"host_name"`
 	HostIP      types.String `tfsdk:"host_ip"`
 	LineNum     types.String `tfsdk:"line_num"`
+	TimeRFC3339 types.String `tfsdk:"time_rfc3339"`
+	Event       *eventModel  `tfsdk:"event"`
+}
+
+type eventModel struct {
+	AuditID                  types.String            `tfsdk:"audit_id"`
+	Stage                    types.String            `tfsdk:"stage"`
+	Level                    types.String            `tfsdk:"level"`
+	Verb                     types.String            `tfsdk:"verb"`
+	RequestURI               types.String            `tfsdk:"request_uri"`
+	User                     userModel               `tfsdk:"user"`
+	ImpersonatedUser         impersonatedModel       `tfsdk:"impersonated_user"`
+	SourceIPs                []types.String          `tfsdk:"source_ips"`
+	UserAgent                types.String            `tfsdk:"user_agent"`
+	ObjectRef                objectRefModel          `tfsdk:"object_ref"`
+	ResponseCode             types.Int64             `tfsdk:"response_code"`
+	RequestReceivedTimestamp types.String            `tfsdk:"request_received_timestamp"`
+	StageTimestamp           types.String            `tfsdk:"stage_timestamp"`
+	Annotations              map[string]types.String `tfsdk:"annotations"`
+}
+
+type userModel struct {
+	Username types.String   `tfsdk:"username"`
+	UID      types.String   `tfsdk:"uid"`
+	Groups   []types.String `tfsdk:"groups"`
+}
+
+type impersonatedModel struct {
+	Username types.String `tfsdk:"username"`
+}
+
+type objectRefModel struct {
+	Resource    types.String `tfsdk:"resource"`
+	Subresource types.String `tfsdk:"subresource"`
+	Namespace   types.String `tfsdk:"namespace"`
+	Name        types.String `tfsdk:"name"`
+	APIGroup    types.String `tfsdk:"api_group"`
+	APIVersion  types.String `tfsdk:"api_version"`
+}
+
+type filterModel struct {
+	Usernames        []string `tfsdk:"usernames"`
+	ExcludeUsernames []string `tfsdk:"exclude_usernames"`
+	Namespaces       []string `tfsdk:"namespaces"`
+	Resources        []string `tfsdk:"resources"`
 }
 
 // applyDefaults fills the optional+computed arguments the user left out,
@@ -80,10 +127,23 @@ func (m *model) query() hss.Query {
 	}
 }
 
+// narrowing is what the configuration asks of the records after paging.
+func (m *model) narrowing() narrowing {
+	n := narrowing{maxResults: m.MaxResults.ValueInt64()}
+	if f := m.Filter; f != nil {
+		n.filter = &filterSpec{
+			usernames: setOf(f.Usernames), excludeUsernames: setOf(f.ExcludeUsernames),
+			namespaces: setOf(f.Namespaces), resources: setOf(f.Resources),
+		}
+	}
+	return n
+}
+
 // queryID is a stable digest of what was asked, so the id changes only
 // when the query does and dependents do not churn between plans.
-func queryID(region string, q hss.Query) string {
+func queryID(region string, q hss.Query, n narrowing) string {
 	parts := []string{
+		strconv.FormatInt(n.maxResults, 10), n.filter.key(),
 		region, q.ClusterID, strconv.FormatInt(q.StartTime, 10), strconv.FormatInt(q.EndTime, 10),
 		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb, q.LineNum,
 		strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),

@@ -1,11 +1,13 @@
 package auditlogs
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
 )
 
 func TestApplyDefaultsAndQuery(t *testing.T) {
@@ -42,8 +44,8 @@ func TestApplyDefaultsAndQuery(t *testing.T) {
 
 func TestQueryIDIsStableAndDistinct(t *testing.T) {
 	q := hss.Query{ClusterID: "c", StartTime: 1, EndTime: 2, Limit: 200}
-	a := queryID("r", q)
-	if a != queryID("r", q) || len(a) != 32 {
+	a := queryID("r", q, narrowing{})
+	if a != queryID("r", q, narrowing{}) || len(a) != 32 {
 		t.Fatalf("unstable or malformed id %q", a)
 	}
 	seen := map[string]string{a: "base"}
@@ -64,14 +66,26 @@ func TestQueryIDIsStableAndDistinct(t *testing.T) {
 		variants[name] = v
 	}
 	for name, v := range variants {
-		id := queryID("r", v)
+		id := queryID("r", v, narrowing{})
 		if prev, dup := seen[id]; dup {
 			t.Errorf("%s and %s share id %s", name, prev, id)
 		}
 		seen[id] = name
 	}
-	if queryID("other", q) == a {
+	if queryID("other", q, narrowing{}) == a {
 		t.Error("region does not change the id")
+	}
+	for name, n := range map[string]narrowing{
+		"max_results": {maxResults: 5},
+		"filter":      {filter: &filterSpec{usernames: setOf([]string{"a"})}},
+		"filter2":     {filter: &filterSpec{excludeUsernames: setOf([]string{"a"})}},
+		"empty":       {filter: &filterSpec{}},
+	} {
+		id := queryID("r", q, n)
+		if prev, dup := seen[id]; dup {
+			t.Errorf("%s and %s share id %s", name, prev, id)
+		}
+		seen[id] = name
 	}
 }
 
@@ -79,19 +93,34 @@ func TestRecordsConversion(t *testing.T) {
 	if got := records(nil); got == nil || len(got) != 0 {
 		t.Fatalf("zero records must be an empty, non-nil list: %#v", got)
 	}
-	got := records([]hss.Record{
-		{ClusterName: "a", ClusterID: "b", Time: 5, Content: "x", ClusterType: "cce", HostID: "h", HostName: "111", HostIP: "1.2.3.4", LineNum: "9"},
-		{ClusterID: "b", Time: 4},
+	code := int64(403)
+	got := records([]row{
+		{Record: hss.Record{ClusterName: "a", ClusterID: "b", Time: 1795514400123, Content: "x", ClusterType: "cce", HostID: "h", HostName: "111", HostIP: "1.2.3.4", LineNum: "9"}},
+		{Record: hss.Record{ClusterID: "b", Time: 4}, Event: &k8saudit.Event{
+			Verb: "delete", User: k8saudit.UserInfo{Username: "alice", Groups: []string{"dev"}},
+			ObjectRef: &k8saudit.ObjectReference{Resource: "secrets", Namespace: "production", Name: "db"}, ResponseCode: &code,
+			Annotations: map[string]string{"authorization.k8s.io/decision": "allow"},
+		}},
+		{Record: hss.Record{ClusterID: "b"}, Event: &k8saudit.Event{Verb: "get"}},
 	})
 	want0 := recordModel{
-		ClusterName: types.StringValue("a"), ClusterID: types.StringValue("b"), Time: types.Int64Value(5), Content: types.StringValue("x"),
+		ClusterName: types.StringValue("a"), ClusterID: types.StringValue("b"), Time: types.Int64Value(1795514400123), Content: types.StringValue("x"),
 		ClusterType: types.StringValue("cce"), HostID: types.StringValue("h"), HostName: types.StringValue("111"),
-		HostIP: types.StringValue("1.2.3.4"), LineNum: types.StringValue("9"),
+		HostIP: types.StringValue("1.2.3.4"), LineNum: types.StringValue("9"), TimeRFC3339: types.StringValue("2026-11-24T10:00:00.123Z"),
 	}
-	if got[0] != want0 {
+	if !reflect.DeepEqual(got[0], want0) {
 		t.Fatalf("record 0 = %+v", got[0])
 	}
-	if !got[1].LineNum.IsNull() || got[1].Content.ValueString() != "" || got[1].Time.ValueInt64() != 4 {
-		t.Fatalf("record 1 = %+v", got[1])
+	ev := got[1].Event
+	if !got[1].LineNum.IsNull() || ev == nil || ev.Verb.ValueString() != "delete" || ev.User.Username.ValueString() != "alice" ||
+		len(ev.User.Groups) != 1 || ev.ObjectRef.Resource.ValueString() != "secrets" || ev.ObjectRef.Namespace.ValueString() != "production" ||
+		!ev.ObjectRef.Subresource.IsNull() || ev.ResponseCode.ValueInt64() != 403 || !ev.ImpersonatedUser.Username.IsNull() ||
+		ev.Annotations["authorization.k8s.io/decision"].ValueString() != "allow" || got[1].TimeRFC3339.ValueString() != "1970-01-01T00:00:00.004Z" {
+		t.Fatalf("record 1 = %+v, event %+v", got[1], ev)
+	}
+	// An event without an object, groups or annotations: objects present, lists empty, not null.
+	ev = got[2].Event
+	if ev.SourceIPs == nil || ev.User.Groups == nil || ev.Annotations == nil || !ev.ObjectRef.Resource.IsNull() || !ev.ResponseCode.IsNull() {
+		t.Fatalf("event 2 = %+v", ev)
 	}
 }

@@ -6,10 +6,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
@@ -80,6 +82,24 @@ func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
 				ReadDescription: "How long the whole read may take, retries included, as a duration such as `30s` or `15m`. Default: `10m`.",
 			}),
+			"max_results": schema.Int64Attribute{
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: "Stop reading once this many records (after `filter`) are in `data_list`, with a warning when the window holds more. " +
+					"Applied by the provider, not the service. Default: no limit, every page is read.",
+			},
+			"filter": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Keep only records whose parsed `event` matches every criterion given. Applied by the provider after paging " +
+					"(the API has no such filters), so the pages of the whole window are still read. Records whose content is not a " +
+					"Kubernetes audit event never match a filter.",
+				Attributes: map[string]schema.Attribute{
+					"usernames":         filterList("Keep events by these users (`event.user.username`), e.g. `alice@example.com` or `system:serviceaccount:ci:deployer`."),
+					"exclude_usernames": filterList("Drop events by these users, e.g. the CI robot's service account."),
+					"namespaces":        filterList("Keep events on objects in these namespaces (`event.object_ref.namespace`)."),
+					"resources":         filterList("Keep events on these resources (`event.object_ref.resource`, e.g. `secrets`); `resource/subresource` (e.g. `pods/exec`) matches a subresource."),
+				},
+			},
 			"total_num": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of logs in the window, as the service reports it.",
@@ -97,9 +117,18 @@ func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 					"host_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Host name (text even when the service sends a number)."},
 					"host_ip":      schema.StringAttribute{Computed: true, MarkdownDescription: "Host IP address."},
 					"line_num":     schema.StringAttribute{Computed: true, MarkdownDescription: "Row number of a CCE cluster log; null for other clusters."},
+					"time_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`time` as an RFC 3339 timestamp in UTC, e.g. `2026-11-24T10:00:00.123Z`."},
+					"event":        eventAttribute(),
 				}},
 			},
 		},
+	}
+}
+
+func filterList(desc string) schema.ListAttribute {
+	return schema.ListAttribute{
+		Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
+		Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 	}
 }
 

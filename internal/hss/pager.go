@@ -26,11 +26,17 @@ const maxCursorPages = 10000
 // Result is a whole read.
 type Result struct {
 	TotalNum int64    // total_num of the first page
-	Records  []Record // every record, in the service's order, each once
+	Records  []Record // every record, in the service's order, each once (ListClusterAuditLogs only)
+	Read     int64    // records read
 	Mode     string   // ModeOffset or ModeCursor
 	Requests int      // pages fetched, not counting retries
+	Stopped  bool     // the visitor stopped the read before its end
 	Warnings []string // the read is exact, but something is worth knowing
 }
+
+// Visitor receives each page's records, in the service's order, and says
+// whether to read on.
+type Visitor func(records []Record) (more bool)
 
 // ListClusterAuditLogs reads every page of q, from q.Offset (or after
 // q.LineNum) to the end, and returns the records exactly once each, or an
@@ -48,13 +54,30 @@ type Result struct {
 //     paging by cursor (each page starts after a record, unaffected);
 //   - more requests than ceil(total_num/limit)+2: error.
 func (c *Client) ListClusterAuditLogs(ctx context.Context, q Query) (*Result, error) {
+	records := []Record{}
+	res, err := c.WalkClusterAuditLogs(ctx, q, func(page []Record) bool {
+		records = append(records, page...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Records = records
+	return res, nil
+}
+
+// WalkClusterAuditLogs reads q as ListClusterAuditLogs does, handing each
+// page to visit instead of keeping it, so a caller can filter as it goes
+// and stop early. The pages handed over have passed the paging checks; a
+// read the visitor stops skips the end-of-read count check.
+func (c *Client) WalkClusterAuditLogs(ctx context.Context, q Query, visit Visitor) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	p := pager{
-		c: c, q: q,
+		c: c, q: q, visit: visit,
 		path: "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
-		res:  &Result{Mode: ModeOffset, Records: []Record{}},
+		res:  &Result{Mode: ModeOffset},
 	}
 	if err := p.run(ctx); err != nil {
 		return nil, err
@@ -63,10 +86,11 @@ func (c *Client) ListClusterAuditLogs(ctx context.Context, q Query) (*Result, er
 }
 
 type pager struct {
-	c    *Client
-	q    Query
-	path string
-	res  *Result
+	c     *Client
+	q     Query
+	visit Visitor
+	path  string
+	res   *Result
 }
 
 func (p *pager) run(ctx context.Context) error {
@@ -106,8 +130,12 @@ func (p *pager) run(ctx context.Context) error {
 			}
 			seenPages[sum] = label
 		}
-		p.res.Records = append(p.res.Records, pg.Records...)
-		got := int64(len(p.res.Records))
+		p.res.Read += int64(len(pg.Records))
+		got := p.res.Read
+		if !p.visit(pg.Records) {
+			p.res.Stopped = true
+			return nil
+		}
 
 		if len(pg.Records) == 0 || int64(len(pg.Records)) < p.q.Limit || (expected >= 0 && got >= expected) {
 			break
@@ -126,7 +154,7 @@ func (p *pager) run(ctx context.Context) error {
 			offset += int64(len(pg.Records))
 		}
 	}
-	if got := int64(len(p.res.Records)); expected >= 0 && got != expected {
+	if got := p.res.Read; expected >= 0 && got != expected {
 		would := "incomplete"
 		if got > expected {
 			would = "longer than announced"

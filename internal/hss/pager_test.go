@@ -252,3 +252,19 @@ func TestListMalformedBodyNamesPage(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestWalkStopsWhenTheVisitorSays(t *testing.T) {
+	f := &fake{respond: offsetPages(100)}
+	c, _ := newTestClient(t, f, nil)
+	var seen []Record
+	res, err := c.WalkClusterAuditLogs(context.Background(), baseQuery(), func(page []Record) bool {
+		seen = append(seen, page...)
+		return len(seen) < 25
+	})
+	if err != nil || !res.Stopped || res.Read != 30 || len(seen) != 30 || res.Requests != 3 || len(f.requests()) != 3 || res.Records != nil {
+		t.Fatalf("res %+v, %d seen, err %v", res, len(seen), err)
+	}
+	if seen[29].Content != "event 29" {
+		t.Fatalf("last %+v", seen[29])
+	}
+}

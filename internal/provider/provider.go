@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/functions"
 )
 
 var (
@@ -112,4 +113,4 @@ func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSourc
 
 func (p *hssProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
-func (p *hssProvider) Functions(context.Context) []func() function.Function { return nil }
+func (p *hssProvider) Functions(context.Context) []func() function.Function { return functions.New() }

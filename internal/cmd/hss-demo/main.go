@@ -3,8 +3,9 @@
 // through dev_overrides: the data source at work with no cloud account.
 //
 // It is what `make demo` runs. The stand-in serves the seed data (the last
-// three days, relative to now), signs are checked as the real API checks
-// them, and nothing outside this machine is contacted.
+// three days, relative to now, with one violation: a human deleting a
+// Secret in production), checks signatures as the real API does, and
+// nothing outside this machine is contacted.
 package main
 
 import (
@@ -12,13 +13,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -26,19 +27,30 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	var o options
+	flag.StringVar(&o.providerDir, "provider-dir", "bin", "directory holding the built terraform-provider-hss binary")
+	flag.StringVar(&o.configDir, "config", "examples/demo", "Terraform configuration to plan")
+	flag.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI to run")
+	flag.Parse()
+	o.planArgs = flag.Args() // e.g. -var enforce=true
+	o.stdout, o.stderr = os.Stdout, os.Stderr
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
 		fmt.Fprintf(os.Stderr, "hss-demo: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	providerDir := flag.String("provider-dir", "bin", "directory holding the built terraform-provider-hss binary")
-	configDir := flag.String("config", "examples/demo", "Terraform configuration to plan")
-	tf := flag.String("terraform", "terraform", "Terraform CLI to run")
-	flag.Parse()
+type options struct {
+	providerDir, configDir, terraform string
+	planArgs                          []string
+	stdout, stderr                    io.Writer
+}
 
-	absProvider, err := filepath.Abs(*providerDir)
+func run(ctx context.Context, o options) error {
+	absProvider, err := filepath.Abs(o.providerDir)
 	if err != nil {
 		return err
 	}
@@ -73,16 +85,13 @@ func run() error {
 		return err
 	}
 
-	fmt.Printf("hss-demo: HSS stand-in at %s (seed data from %s to now)\n", endpoint, now.Add(-72*time.Hour).UTC().Format(time.RFC3339))
-	fmt.Printf("hss-demo: terraform plan of %s with the provider built in %s\n\n", *configDir, absProvider)
+	fmt.Fprintf(o.stdout, "hss-demo: HSS stand-in at %s (seed data from %s to now)\n", endpoint, now.Add(-72*time.Hour).UTC().Format(time.RFC3339))
+	fmt.Fprintf(o.stdout, "hss-demo: terraform plan of %s with the provider built in %s\n\n", o.configDir, absProvider)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	cmd := exec.CommandContext(ctx, *tf, "-chdir="+*configDir, "plan", "-input=false", "-lock=false")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(),
+	env := append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+rc,
 		"TF_IN_AUTOMATION=1",
+		// Modules and plugin state go to the temporary directory, not the example's.
 		"TF_DATA_DIR="+filepath.Join(tmp, "data"),
 		"HW_REGION_NAME=cn-north-4",
 		"HW_PROJECT_ID="+standin.SeedProjectID,
@@ -90,15 +99,23 @@ func run() error {
 		"HW_SECRET_KEY="+standin.DemoSecretKey,
 		"TF_VAR_hss_endpoint="+endpoint,
 		"TF_VAR_cluster_id="+standin.SeedCCEClusterID,
-		"TF_VAR_start_time="+strconv.FormatInt(now.Add(-72*time.Hour).UnixMilli(), 10),
-		"TF_VAR_end_time="+strconv.FormatInt(now.UnixMilli(), 10),
 	)
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return fmt.Errorf("terraform plan failed (exit %d)", exit.ExitCode())
+	// A local module must be installed, which `terraform get` does offline;
+	// `terraform init` would ask the registry for the dev_overrides provider.
+	steps := [][]string{
+		{"-chdir=" + o.configDir, "get"},
+		append([]string{"-chdir=" + o.configDir, "plan", "-input=false", "-lock=false"}, o.planArgs...),
+	}
+	for _, args := range steps {
+		cmd := exec.CommandContext(ctx, o.terraform, args...)
+		cmd.Stdout, cmd.Stderr, cmd.Env = o.stdout, o.stderr, env
+		if err := cmd.Run(); err != nil {
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				return fmt.Errorf("terraform %s failed (exit %d)", args[1], exit.ExitCode())
+			}
+			return err
 		}
-		return err
 	}
 	return nil
 }

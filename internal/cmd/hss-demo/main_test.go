@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDemo plans the demo configuration, and through it the compliance
+// module, end to end: the real Terraform CLI, the provider binary built
+// from this tree, the stand-in with its seeded violation.
+func TestDemo(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to plan the demo with the Terraform CLI")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		tf = "terraform"
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-hss"), ".")
+	build.Dir = "../../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	plan := func(t *testing.T, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), options{
+			providerDir: bin, configDir: "../../../examples/demo", terraform: tf,
+			planArgs: append([]string{"-no-color"}, args...), stdout: &out, stderr: &out,
+		})
+		return out.String(), err
+	}
+	ws := func(s string) *regexp.Regexp { // the CLI wraps long lines
+		return regexp.MustCompile(regexp.MustCompile(` +`).ReplaceAllString(regexp.QuoteMeta(s), `\s+`))
+	}
+
+	t.Run("violation warns", func(t *testing.T) {
+		out, err := plan(t)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, want := range []string{
+			"Check block assertion failed",
+			"1 forbidden action(s) in cluster",
+			"alice@example.com delete secrets/production/db-password",
+		} {
+			if !ws(want).MatchString(out) {
+				t.Errorf("the plan lacks %q:\n%s", want, out)
+			}
+		}
+		// The CI robot is allowed; its deletions are not reported.
+		if strings.Contains(out, "system:serviceaccount:ci:deployer delete") {
+			t.Errorf("an allowed principal is reported:\n%s", out)
+		}
+	})
+
+	t.Run("enforced violation fails", func(t *testing.T) {
+		out, err := plan(t, "-var", "enforce=true")
+		if err == nil || !ws("Module output value precondition failed").MatchString(out) || !ws("alice@example.com delete secrets/production/db-password").MatchString(out) {
+			t.Fatalf("err %v\n%s", err, out)
+		}
+	})
+
+	t.Run("no violation", func(t *testing.T) {
+		out, err := plan(t, "-var", `allowed_principals=["system:serviceaccount:ci:deployer","alice@example.com"]`, "-var", "enforce=true")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if strings.Contains(out, "Check block assertion failed") || !strings.Contains(out, "violations   = []") {
+			t.Fatalf("unexpected plan:\n%s", out)
+		}
+	})
+}

@@ -1,0 +1,202 @@
+// Package k8saudit reads an HSS audit-log record's content as a Kubernetes
+// audit event (audit.k8s.io/v1, or the older v1beta1). It knows nothing of
+// Terraform or HTTP.
+//
+// The service stores whatever the cluster logged: usually one JSON Event,
+// sometimes free text from another component. Parse tells the two apart
+// cheaply, because a read may hold tens of thousands of records, and
+// decodes an event leniently: one field of an unexpected type loses that
+// field, never the event.
+package k8saudit
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// UserInfo is who made, or was impersonated in, the request.
+type UserInfo struct {
+	Username string
+	UID      string
+	Groups   []string
+}
+
+// ObjectReference is the object the request was about.
+type ObjectReference struct {
+	Resource    string
+	Subresource string
+	Namespace   string
+	Name        string
+	APIGroup    string
+	APIVersion  string
+}
+
+// Event is the part of a Kubernetes audit event this provider exposes.
+type Event struct {
+	AuditID    string
+	Stage      string
+	Level      string
+	Verb       string
+	RequestURI string
+	UserAgent  string
+
+	User             UserInfo
+	ImpersonatedUser *UserInfo // nil when absent or empty
+	SourceIPs        []string
+	ObjectRef        *ObjectReference // nil when absent or empty
+	ResponseCode     *int64           // responseStatus.code; nil when absent
+
+	// RFC 3339 in UTC (time.RFC3339Nano); "" when absent or unparseable.
+	RequestReceivedTimestamp string
+	StageTimestamp           string
+
+	Annotations map[string]string // nil when absent
+}
+
+// wireEvent holds only the fields we expose; encoding/json skips the rest
+// (requestObject and responseObject can be large) without allocating.
+type wireEvent struct {
+	Kind             text        `json:"kind"`
+	APIVersion       text        `json:"apiVersion"`
+	AuditID          text        `json:"auditID"`
+	Stage            text        `json:"stage"`
+	Level            text        `json:"level"`
+	Verb             text        `json:"verb"`
+	RequestURI       text        `json:"requestURI"`
+	UserAgent        text        `json:"userAgent"`
+	User             wireUser    `json:"user"`
+	ImpersonatedUser *wireUser   `json:"impersonatedUser"`
+	SourceIPs        []text      `json:"sourceIPs"`
+	ObjectRef        *wireObject `json:"objectRef"`
+	ResponseStatus   *struct {
+		Code integer `json:"code"`
+	} `json:"responseStatus"`
+	RequestReceivedTimestamp text            `json:"requestReceivedTimestamp"`
+	StageTimestamp           text            `json:"stageTimestamp"`
+	Timestamp                text            `json:"timestamp"` // v1beta1's older name for requestReceivedTimestamp
+	Annotations              map[string]text `json:"annotations"`
+}
+
+type wireUser struct {
+	Username text   `json:"username"`
+	UID      text   `json:"uid"`
+	Groups   []text `json:"groups"`
+}
+
+type wireObject struct {
+	Resource    text `json:"resource"`
+	Subresource text `json:"subresource"`
+	Namespace   text `json:"namespace"`
+	Name        text `json:"name"`
+	APIGroup    text `json:"apiGroup"`
+	APIVersion  text `json:"apiVersion"`
+}
+
+// Parse reports whether content is a Kubernetes audit event, and decodes it.
+// Free text, other JSON and truncated JSON give (nil, false).
+func Parse(content string) (*Event, bool) {
+	if !mayBeEvent(content) {
+		return nil, false
+	}
+	var w wireEvent
+	if err := json.Unmarshal([]byte(content), &w); err != nil {
+		// A type mismatch (say, "user": "bob") leaves that field zero and
+		// the rest decoded; anything else means the content is not JSON.
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return nil, false
+		}
+	}
+	if w.Kind.s != "Event" || (w.APIVersion.s != "audit.k8s.io/v1" && w.APIVersion.s != "audit.k8s.io/v1beta1") {
+		return nil, false
+	}
+	ev := &Event{
+		AuditID:                  w.AuditID.s,
+		Stage:                    w.Stage.s,
+		Level:                    w.Level.s,
+		Verb:                     w.Verb.s,
+		RequestURI:               w.RequestURI.s,
+		UserAgent:                w.UserAgent.s,
+		User:                     w.User.info(),
+		SourceIPs:                texts(w.SourceIPs),
+		RequestReceivedTimestamp: timestamp(w.RequestReceivedTimestamp.s),
+		StageTimestamp:           timestamp(w.StageTimestamp.s),
+	}
+	if ev.RequestReceivedTimestamp == "" {
+		ev.RequestReceivedTimestamp = timestamp(w.Timestamp.s)
+	}
+	// encoding/json allocates a pointer before it finds a type mismatch,
+	// so an empty value is treated as absent: it tells nothing either way.
+	if w.ImpersonatedUser != nil {
+		if u := w.ImpersonatedUser.info(); u.Username != "" || u.UID != "" || len(u.Groups) > 0 {
+			ev.ImpersonatedUser = &u
+		}
+	}
+	if o := w.ObjectRef; o != nil {
+		ref := ObjectReference{
+			Resource: o.Resource.s, Subresource: o.Subresource.s, Namespace: o.Namespace.s,
+			Name: o.Name.s, APIGroup: o.APIGroup.s, APIVersion: o.APIVersion.s,
+		}
+		if ref != (ObjectReference{}) {
+			ev.ObjectRef = &ref
+		}
+	}
+	if w.ResponseStatus != nil && w.ResponseStatus.Code.ok {
+		code := w.ResponseStatus.Code.v
+		ev.ResponseCode = &code
+	}
+	if w.Annotations != nil {
+		ev.Annotations = make(map[string]string, len(w.Annotations))
+		for k, v := range w.Annotations {
+			if v.ok {
+				ev.Annotations[k] = v.s
+			}
+		}
+	}
+	return ev, true
+}
+
+// mayBeEvent is the cheap test that spares free text and foreign JSON the
+// decoder. Real logs never \u-escape the letters of "audit.k8s.io".
+func mayBeEvent(content string) bool {
+	s := strings.TrimLeft(content, " \t\r\n")
+	return len(s) > 0 && s[0] == '{' && strings.Contains(s, "audit.k8s.io")
+}
+
+func (u wireUser) info() UserInfo {
+	return UserInfo{Username: u.Username.s, UID: u.UID.s, Groups: texts(u.Groups)}
+}
+
+// texts keeps the scalar elements of a list; nil stays nil.
+func texts(in []text) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, 0, len(in))
+	for _, t := range in {
+		if t.ok {
+			out = append(out, t.s)
+		}
+	}
+	return out
+}
+
+// timestamp normalises an RFC 3339 time to UTC, or gives "". Kubernetes
+// writes microseconds in UTC already; other writers may add an offset.
+func timestamp(s string) string {
+	if s == "" {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return ""
+	}
+	t = t.UTC()
+	// An offset can push year 0000 or 9999 out of what RFC 3339 can write.
+	if y := t.Year(); y < 0 || y > 9999 {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
