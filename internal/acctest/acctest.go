@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/provider"
@@ -30,14 +29,15 @@ const (
 	Region        = "cn-north-4"
 )
 
-// ProtoV6ProviderFactories serves the provider in process.
+// ProtoV6ProviderFactories serves the provider in process, as main.go
+// serves it: with the direct read path.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"hss": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"hss": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
 }
 
 // providerEnv are the environment variables the provider reads.
 var providerEnv = []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES"}
+	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES", "HW_MAX_CONCURRENCY", "HW_MAX_REQUESTS_PER_SECOND"}
 
 // Main points TF_CLI_CONFIG_FILE at an empty file, so no machine-wide CLI
 // configuration (or a missing one) changes what the tests see, then runs

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
@@ -37,6 +39,9 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*dataSource)(nil)
 )
 
+// TypeName is the data source's name in configurations.
+const TypeName = "hss_cluster_audit_logs"
+
 // NewDataSource is registered by the provider.
 func NewDataSource() datasource.DataSource { return &dataSource{} }
 
@@ -46,6 +51,9 @@ type dataSource struct {
 
 func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cluster_audit_logs"
+	if resp.TypeName != TypeName {
+		panic("data source registered as " + resp.TypeName + ", not " + TypeName)
+	}
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -65,50 +73,63 @@ func (d *dataSource) ConfigValidators(context.Context) []datasource.ConfigValida
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	state, diags := ReadValue(ctx, d.data, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	resp.State.Raw = state
+}
+
+// ReadValue performs a read of the configuration cfg and returns the new
+// state as a Terraform value. Both the framework's Read and the provider's
+// direct path (internal/provider, server.go) call it, so they cannot
+// differ in what they read or return.
+func ReadValue(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(cfg.Get(ctx, &m)...)
+	if diags.HasError() {
+		return tftypes.Value{}, diags
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform.")
-		return
+	if data == nil {
+		diags.AddError("Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform.")
+		return tftypes.Value{}, diags
 	}
-	if len(d.data.Unknown) > 0 {
-		resp.Diagnostics.AddError("Provider configuration not yet known",
+	if len(data.Unknown) > 0 {
+		diags.AddError("Provider configuration not yet known",
 			fmt.Sprintf("The hss provider's %s depend on values known only after apply, so the audit logs cannot be read now. "+
 				"Give those provider attributes values known at plan time (or use -target to create what they depend on first).",
-				strings.Join(d.data.Unknown, ", ")))
-		return
+				strings.Join(data.Unknown, ", ")))
+		return tftypes.Value{}, diags
 	}
-	m.applyDefaults(d.data)
-	q := m.query()
-	client, err := d.data.ClientFor(m.Region.ValueString())
+	m.applyDefaults(data)
+	q, n := m.query(), m.narrowing()
+	client, err := data.ClientFor(m.Region.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(pathRegion, "Region not served by this provider configuration", err.Error()+".")
-		return
+		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", err.Error()+".")
+		return tftypes.Value{}, diags
 	}
-
-	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, d := m.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return tftypes.Value{}, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	n := m.narrowing()
+
 	out, err := readRows(ctx, client, q, n)
 	if err != nil {
-		summary, detail := explain(err, q, d.data, timeout)
-		resp.Diagnostics.AddError(summary, detail)
-		return
+		summary, detail := explain(err, q, data, timeout)
+		diags.AddError(summary, detail)
+		return tftypes.Value{}, diags
 	}
 	for _, w := range out.warnings {
-		resp.Diagnostics.AddWarning(w.summary, w.detail)
+		diags.AddWarning(w.summary, w.detail)
 	}
-
-	m.ID = types.StringValue(queryID(m.Region.ValueString(), q, n))
-	m.TotalNum = types.Int64Value(out.total)
-	m.DataList = records(out.rows)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	state, err := stateValue(ctx, cfg.Raw, &m, queryID(m.Region.ValueString(), q, n), out)
+	if err != nil {
+		diags.AddError("Cannot build the data source's state", err.Error()+". This is a bug in the provider.")
+	}
+	return state, diags
 }

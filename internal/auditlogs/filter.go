@@ -38,10 +38,10 @@ func (f *filterSpec) match(ev *k8saudit.Event) bool {
 	if len(f.namespaces) > 0 && !f.namespaces[ref.Namespace] {
 		return false
 	}
-	if len(f.resources) > 0 && !f.resources[ref.Resource] && !(ref.Subresource != "" && f.resources[ref.Resource+"/"+ref.Subresource]) {
-		return false
+	if len(f.resources) == 0 || f.resources[ref.Resource] {
+		return true
 	}
-	return true
+	return ref.Subresource != "" && f.resources[ref.Resource+"/"+ref.Subresource]
 }
 
 // key is a canonical text of the filter, for the data source's id.

@@ -31,58 +31,8 @@ type model struct {
 	MaxResults          types.Int64    `tfsdk:"max_results"`
 	Filter              *filterModel   `tfsdk:"filter"`
 	TotalNum            types.Int64    `tfsdk:"total_num"`
-	DataList            []recordModel  `tfsdk:"data_list"`
+	DataList            types.List     `tfsdk:"data_list"` // null in configuration; state is built by result.go
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
-}
-
-type recordModel struct {
-	ClusterName types.String `tfsdk:"cluster_name"`
-	ClusterID   types.String `tfsdk:"cluster_id"`
-	Time        types.Int64  `tfsdk:"time"`
-	Content     types.String `tfsdk:"content"`
-	ClusterType types.String `tfsdk:"cluster_type"`
-	HostID      types.String `tfsdk:"host_id"`
-	HostName    types.String `tfsdk:"host_name"`
-	HostIP      types.String `tfsdk:"host_ip"`
-	LineNum     types.String `tfsdk:"line_num"`
-	TimeRFC3339 types.String `tfsdk:"time_rfc3339"`
-	Event       *eventModel  `tfsdk:"event"`
-}
-
-type eventModel struct {
-	AuditID                  types.String            `tfsdk:"audit_id"`
-	Stage                    types.String            `tfsdk:"stage"`
-	Level                    types.String            `tfsdk:"level"`
-	Verb                     types.String            `tfsdk:"verb"`
-	RequestURI               types.String            `tfsdk:"request_uri"`
-	User                     userModel               `tfsdk:"user"`
-	ImpersonatedUser         impersonatedModel       `tfsdk:"impersonated_user"`
-	SourceIPs                []types.String          `tfsdk:"source_ips"`
-	UserAgent                types.String            `tfsdk:"user_agent"`
-	ObjectRef                objectRefModel          `tfsdk:"object_ref"`
-	ResponseCode             types.Int64             `tfsdk:"response_code"`
-	RequestReceivedTimestamp types.String            `tfsdk:"request_received_timestamp"`
-	StageTimestamp           types.String            `tfsdk:"stage_timestamp"`
-	Annotations              map[string]types.String `tfsdk:"annotations"`
-}
-
-type userModel struct {
-	Username types.String   `tfsdk:"username"`
-	UID      types.String   `tfsdk:"uid"`
-	Groups   []types.String `tfsdk:"groups"`
-}
-
-type impersonatedModel struct {
-	Username types.String `tfsdk:"username"`
-}
-
-type objectRefModel struct {
-	Resource    types.String `tfsdk:"resource"`
-	Subresource types.String `tfsdk:"subresource"`
-	Namespace   types.String `tfsdk:"namespace"`
-	Name        types.String `tfsdk:"name"`
-	APIGroup    types.String `tfsdk:"api_group"`
-	APIVersion  types.String `tfsdk:"api_version"`
 }
 
 type filterModel struct {

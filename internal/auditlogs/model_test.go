@@ -1,10 +1,11 @@
 package auditlogs
 
 import (
-	"reflect"
+	"math/big"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
@@ -89,38 +90,80 @@ func TestQueryIDIsStableAndDistinct(t *testing.T) {
 	}
 }
 
-func TestRecordsConversion(t *testing.T) {
-	if got := records(nil); got == nil || len(got) != 0 {
-		t.Fatalf("zero records must be an empty, non-nil list: %#v", got)
+// attr reads the attribute at path of an object value, as a Go value.
+func attrOf(t *testing.T, v tftypes.Value, path ...string) tftypes.Value {
+	t.Helper()
+	for _, p := range path {
+		var m map[string]tftypes.Value
+		if err := v.As(&m); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		var ok bool
+		if v, ok = m[p]; !ok {
+			t.Fatalf("no attribute %s", p)
+		}
 	}
+	return v
+}
+
+func wantText(t *testing.T, v tftypes.Value, want string, path ...string) {
+	t.Helper()
+	var s *string
+	if err := attrOf(t, v, path...).As(&s); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case want == "<null>" && s != nil:
+		t.Errorf("%v = %q, want null", path, *s)
+	case want != "<null>" && (s == nil || *s != want):
+		t.Errorf("%v = %v, want %q", path, s, want)
+	}
+}
+
+func TestRecordValues(t *testing.T) {
+	types := stateTypes()
 	code := int64(403)
-	got := records([]row{
-		{Record: hss.Record{ClusterName: "a", ClusterID: "b", Time: 1795514400123, Content: "x", ClusterType: "cce", HostID: "h", HostName: "111", HostIP: "1.2.3.4", LineNum: "9"}},
-		{Record: hss.Record{ClusterID: "b", Time: 4}, Event: &k8saudit.Event{
-			Verb: "delete", User: k8saudit.UserInfo{Username: "alice", Groups: []string{"dev"}},
-			ObjectRef: &k8saudit.ObjectReference{Resource: "secrets", Namespace: "production", Name: "db"}, ResponseCode: &code,
-			Annotations: map[string]string{"authorization.k8s.io/decision": "allow"},
-		}},
-		{Record: hss.Record{ClusterID: "b"}, Event: &k8saudit.Event{Verb: "get"}},
-	})
-	want0 := recordModel{
-		ClusterName: types.StringValue("a"), ClusterID: types.StringValue("b"), Time: types.Int64Value(1795514400123), Content: types.StringValue("x"),
-		ClusterType: types.StringValue("cce"), HostID: types.StringValue("h"), HostName: types.StringValue("111"),
-		HostIP: types.StringValue("1.2.3.4"), LineNum: types.StringValue("9"), TimeRFC3339: types.StringValue("2026-11-24T10:00:00.123Z"),
+	plain := recordValue(types, &row{Record: hss.Record{ClusterName: "a", ClusterID: "b", Time: 1795514400123, Content: "x", ClusterType: "cce", HostID: "h", HostName: "111", HostIP: "1.2.3.4", LineNum: "9"}})
+	for path, want := range map[string]string{
+		"cluster_name": "a", "cluster_id": "b", "content": "x", "cluster_type": "cce", "host_id": "h", "host_name": "111",
+		"host_ip": "1.2.3.4", "line_num": "9", "time_rfc3339": "2026-11-24T10:00:00.123Z",
+	} {
+		wantText(t, plain, want, path)
 	}
-	if !reflect.DeepEqual(got[0], want0) {
-		t.Fatalf("record 0 = %+v", got[0])
+	var ms big.Float
+	if err := attrOf(t, plain, "time").As(&ms); err != nil {
+		t.Fatal(err)
 	}
-	ev := got[1].Event
-	if !got[1].LineNum.IsNull() || ev == nil || ev.Verb.ValueString() != "delete" || ev.User.Username.ValueString() != "alice" ||
-		len(ev.User.Groups) != 1 || ev.ObjectRef.Resource.ValueString() != "secrets" || ev.ObjectRef.Namespace.ValueString() != "production" ||
-		!ev.ObjectRef.Subresource.IsNull() || ev.ResponseCode.ValueInt64() != 403 || !ev.ImpersonatedUser.Username.IsNull() ||
-		ev.Annotations["authorization.k8s.io/decision"].ValueString() != "allow" || got[1].TimeRFC3339.ValueString() != "1970-01-01T00:00:00.004Z" {
-		t.Fatalf("record 1 = %+v, event %+v", got[1], ev)
+	if n, acc := ms.Int64(); acc != big.Exact || n != 1795514400123 {
+		t.Errorf("time = %v", ms.Text('f', 3))
 	}
-	// An event without an object, groups or annotations: objects present, lists empty, not null.
-	ev = got[2].Event
-	if ev.SourceIPs == nil || ev.User.Groups == nil || ev.Annotations == nil || !ev.ObjectRef.Resource.IsNull() || !ev.ResponseCode.IsNull() {
-		t.Fatalf("event 2 = %+v", ev)
+	if !attrOf(t, plain, "event").IsNull() {
+		t.Error("event of free text is not null")
+	}
+
+	withEvent := recordValue(types, &row{Record: hss.Record{ClusterID: "b", Time: 4}, Event: &k8saudit.Event{
+		Verb: "delete", User: k8saudit.UserInfo{Username: "alice", Groups: []string{"dev"}},
+		ObjectRef: &k8saudit.ObjectReference{Resource: "secrets", Namespace: "production", Name: "db"}, ResponseCode: &code,
+		Annotations: map[string]string{"authorization.k8s.io/decision": "allow"},
+	}})
+	wantText(t, withEvent, "<null>", "line_num")
+	wantText(t, withEvent, "1970-01-01T00:00:00.004Z", "time_rfc3339")
+	wantText(t, withEvent, "delete", "event", "verb")
+	wantText(t, withEvent, "alice", "event", "user", "username")
+	wantText(t, withEvent, "secrets", "event", "object_ref", "resource")
+	wantText(t, withEvent, "<null>", "event", "object_ref", "subresource")
+	wantText(t, withEvent, "<null>", "event", "impersonated_user", "username")
+	wantText(t, withEvent, "allow", "event", "annotations", "authorization.k8s.io/decision")
+
+	// An event without object, groups or annotations: objects present, lists empty, not null.
+	bare := recordValue(types, &row{Event: &k8saudit.Event{Verb: "get"}})
+	for _, path := range [][]string{{"event", "source_ips"}, {"event", "user", "groups"}, {"event", "annotations"}, {"event", "object_ref"}} {
+		if v := attrOf(t, bare, path...); v.IsNull() {
+			t.Errorf("%v is null", path)
+		}
+	}
+	wantText(t, bare, "<null>", "event", "object_ref", "resource")
+	if !attrOf(t, bare, "event", "response_code").IsNull() {
+		t.Error("response_code not null")
 	}
 }

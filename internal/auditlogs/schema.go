@@ -22,7 +22,13 @@ const (
 )
 
 func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = Schema(ctx)
+}
+
+// Schema is the data source's schema, for the framework and for the
+// provider's direct read path alike.
+func Schema(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Reads the audit logs of a Kubernetes cluster protected by HSS " +
 			"(`GET /v5/{project_id}/container/kubernetes/cluster/audit-logs`), paging through the whole window " +
 			"into `data_list`. Records of CCE clusters carry `line_num` and are paged by it; others by `offset`.",

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
+	"golang.org/x/time/rate"
 )
 
 // Credentials sign a request: an AK/SK pair (with a security token when
@@ -67,11 +71,23 @@ type Config struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxPageBytes caps the body read per page; zero means 32 MiB.
 	MaxPageBytes int64
+	// MaxConcurrency bounds the offset pages of one read in flight at once;
+	// zero means DefaultMaxConcurrency.
+	MaxConcurrency int
+	// RateLimit, when set, is waited on before every attempt of every read:
+	// one limiter for all the clients of a provider, so they share a budget.
+	RateLimit *rate.Limiter
 
 	// sleep and jitter are replaced in tests, so back-off is tested without waiting.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
 }
+
+// Concurrency bounds of a read's offset pages.
+const (
+	DefaultMaxConcurrency = 4
+	MaxConcurrency        = 16
+)
 
 // Client reads HSS audit logs. It is safe for concurrent use.
 type Client struct {
@@ -108,6 +124,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = 30 * time.Second
 	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = DefaultMaxConcurrency
+	}
+	cfg.MaxConcurrency = min(cfg.MaxConcurrency, MaxConcurrency)
 	if cfg.MaxPageBytes <= 0 {
 		cfg.MaxPageBytes = 32 << 20
 	}
@@ -142,9 +162,20 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // newHTTPClient bounds each attempt, so a stalled connection becomes a
 // retryable error instead of a hang.
 func newHTTPClient(insecure bool) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.Proxy = http.ProxyFromEnvironment
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when the user sets insecure = true
-	t.ResponseHeaderTimeout = 60 * time.Second
+	// The proxy settings as they are now: http.ProxyFromEnvironment reads
+	// them once per process.
+	proxy := httpproxy.FromEnvironment().ProxyFunc()
+	t := &http.Transport{
+		Proxy:                 func(r *http.Request) (*url.URL, error) { return proxy(r.URL) },
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   MaxConcurrency, // one read's pages reuse their connections
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}, //nolint:gosec // only when the user sets insecure = true
+	}
 	return &http.Client{Transport: t, Timeout: 120 * time.Second}
 }

@@ -46,10 +46,10 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, header, body := f.respond(n, r.URL.Query())
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%d", n))
 	for k, v := range header {
 		w.Header()[k] = v
 	}
-	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%d", n))
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"sync"
 )
 
 // Paging modes, as reported in Result.Mode.
@@ -15,8 +16,8 @@ const (
 	ModeCursor = "line_num" // CCE: each page starts after the previous page's last line_num
 )
 
-// pageMargin is how many requests beyond ceil(total/limit) a read may
-// make (retries aside) before it is declared runaway.
+// pageMargin is how many requests beyond ceil(total/limit) a cursor read
+// may make (retries aside) before it is declared runaway.
 const pageMargin = 2
 
 // maxCursorPages bounds a cursor read that total_num cannot bound (one
@@ -42,17 +43,21 @@ type Visitor func(records []Record) (more bool)
 // q.LineNum) to the end, and returns the records exactly once each, or an
 // error: never a partial list presented as complete.
 //
-// Records that carry line_num (CCE clusters) are paged by cursor: the next
-// request carries the last record's line_num, offset stays as given. Others
-// are paged by offset. The read ends at an empty or short page, or once
-// total_num records are in. What the service may do wrong, and the outcome:
+// Records that carry line_num (CCE clusters) are paged by cursor, one page
+// after another: the next request carries the last record's line_num,
+// offset stays as given. Others are paged by offset: once the first page
+// gives total_num, the remaining pages are fetched MaxConcurrency at a time
+// and handed over in order. The read ends at an empty or short page, or
+// once total_num records are in. What the service may do wrong, and the
+// outcome:
 //
 //   - a page repeats an earlier page, or the cursor does not advance: error;
+//   - a page holds more than limit records: error;
 //   - the pages end before total_num, or deliver more than it: error;
 //   - total_num changes between pages: an error when paging by offset (the
 //     pages shift, so records may be skipped or doubled), a warning when
 //     paging by cursor (each page starts after a record, unaffected);
-//   - more requests than ceil(total_num/limit)+2: error.
+//   - more requests than ceil(total_num/limit) (plus 2 by cursor): error.
 func (c *Client) ListClusterAuditLogs(ctx context.Context, q Query) (*Result, error) {
 	records := []Record{}
 	res, err := c.WalkClusterAuditLogs(ctx, q, func(page []Record) bool {
@@ -76,8 +81,10 @@ func (c *Client) WalkClusterAuditLogs(ctx context.Context, q Query, visit Visito
 	}
 	p := pager{
 		c: c, q: q, visit: visit,
-		path: "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
-		res:  &Result{Mode: ModeOffset},
+		path:      "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
+		res:       &Result{Mode: ModeOffset},
+		expected:  -1,
+		seenPages: map[[32]byte]string{},
 	}
 	if err := p.run(ctx); err != nil {
 		return nil, err
@@ -91,79 +98,187 @@ type pager struct {
 	visit Visitor
 	path  string
 	res   *Result
+
+	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
+	seenPages map[[32]byte]string
 }
 
 func (p *pager) run(ctx context.Context) error {
-	offset, cursor := p.q.Offset, p.q.LineNum
-	expected := int64(-1) // records the read must end with, when total_num says
-	maxPages := maxCursorPages
-	seenPages := map[[32]byte]string{}
-	seenCursors := map[string]bool{}
-	for {
-		label := pageLabel(offset, cursor)
-		pg, err := p.fetch(ctx, offset, cursor, label)
-		if err != nil {
+	label := pageLabel(p.q.Offset, p.q.LineNum)
+	first, err := p.fetch(ctx, p.q.Offset, p.q.LineNum, label, nil)
+	if err != nil {
+		return err
+	}
+	p.res.TotalNum = first.TotalNum
+	if p.q.LineNum == "" {
+		p.expected = max(first.TotalNum-p.q.Offset, 0)
+	}
+	if n := len(first.Records); n > 0 && first.Records[n-1].LineNum != "" {
+		p.res.Mode = ModeCursor
+	}
+	if more, err := p.accept(label, first); err != nil || !more {
+		return err
+	}
+	if !p.ended(first) {
+		switch {
+		case p.res.Mode == ModeCursor:
+			err = p.byCursor(ctx, first)
+		case p.q.LineNum != "":
+			err = &PagingError{Page: label, Reason: "line_num was given but the records carry none, so there is no cursor to page on; leave line_num unset"}
+		default:
+			err = p.byOffset(ctx)
+		}
+		if err != nil || p.res.Stopped {
 			return err
 		}
-		p.res.Requests++
-		if p.res.Requests == 1 {
-			p.res.TotalNum = pg.TotalNum
-			if p.q.LineNum == "" {
-				expected = max(pg.TotalNum-p.q.Offset, 0)
-				maxPages = int((expected+p.q.Limit-1)/p.q.Limit) + pageMargin
-			}
-			if len(pg.Records) > 0 && pg.Records[len(pg.Records)-1].LineNum != "" {
-				p.res.Mode = ModeCursor
-			}
-		} else if pg.TotalNum != p.res.TotalNum {
-			msg := fmt.Sprintf("total_num changed from %d to %d during the read: logs were added to or expired from the window", p.res.TotalNum, pg.TotalNum)
-			if p.res.Mode == ModeOffset {
-				return &PagingError{Page: label, Reason: msg + "; offset pages shift when that happens, so records may be skipped or doubled. " +
-					"Retry, or end the window (end_time) a few minutes in the past, where logs no longer arrive"}
-			}
-			p.res.Warnings = append(p.res.Warnings, fmt.Sprintf("%s (page %s); paging by line_num is unaffected, the records read are the window as of the first page", msg, label))
-		}
-		if len(pg.Records) > 0 {
-			sum := pageSum(pg.Records)
-			if first, dup := seenPages[sum]; dup {
-				return &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
-			}
-			seenPages[sum] = label
-		}
-		p.res.Read += int64(len(pg.Records))
-		got := p.res.Read
-		if !p.visit(pg.Records) {
-			p.res.Stopped = true
-			return nil
-		}
+	}
+	return p.checkCount(label)
+}
 
-		if len(pg.Records) == 0 || int64(len(pg.Records)) < p.q.Limit || (expected >= 0 && got >= expected) {
-			break
+// accept checks a page against the ones before it and hands it over. It
+// reports whether to read on.
+func (p *pager) accept(label string, pg page) (bool, error) {
+	if p.res.Requests > 1 && pg.TotalNum != p.res.TotalNum {
+		msg := fmt.Sprintf("total_num changed from %d to %d during the read: logs were added to or expired from the window", p.res.TotalNum, pg.TotalNum)
+		if p.res.Mode == ModeOffset {
+			return false, &PagingError{Page: label, Reason: msg + "; offset pages shift when that happens, so records may be skipped or doubled. " +
+				"Retry, or end the window (end_time) a few minutes in the past, where logs no longer arrive"}
 		}
+		p.res.Warnings = append(p.res.Warnings, fmt.Sprintf("%s (page %s); paging by line_num is unaffected, the records read are the window as of the first page", msg, label))
+	}
+	if int64(len(pg.Records)) > p.q.Limit {
+		return false, &PagingError{Page: label, Reason: fmt.Sprintf("the page holds %d records, more than limit (%d)", len(pg.Records), p.q.Limit)}
+	}
+	if len(pg.Records) > 0 {
+		sum := pageSum(pg.Records)
+		if first, dup := p.seenPages[sum]; dup {
+			return false, &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
+		}
+		p.seenPages[sum] = label
+	}
+	p.res.Read += int64(len(pg.Records))
+	if !p.visit(pg.Records) {
+		p.res.Stopped = true
+		return false, nil
+	}
+	return true, nil
+}
+
+// ended says whether pg is the last page of the read.
+func (p *pager) ended(pg page) bool {
+	return len(pg.Records) == 0 || int64(len(pg.Records)) < p.q.Limit || (p.expected >= 0 && p.res.Read >= p.expected)
+}
+
+func (p *pager) checkCount(label string) error {
+	if got := p.res.Read; p.expected >= 0 && got != p.expected {
+		would := "incomplete"
+		if got > p.expected {
+			would = "longer than announced"
+		}
+		return &PagingError{Page: label, Reason: fmt.Sprintf(
+			"the service announced total_num %d (%d records from offset %d) but its pages held %d; the list would be %s",
+			p.res.TotalNum, p.expected, p.q.Offset, got, would)}
+	}
+	return nil
+}
+
+// byCursor reads one page after another, each after the last record of
+// the one before.
+func (p *pager) byCursor(ctx context.Context, pg page) error {
+	maxPages := maxCursorPages
+	if p.expected >= 0 {
+		maxPages = int((p.expected+p.q.Limit-1)/p.q.Limit) + pageMargin
+	}
+	cursor, label := p.q.LineNum, pageLabel(p.q.Offset, p.q.LineNum)
+	seen := map[string]bool{}
+	for !p.ended(pg) {
 		if p.res.Requests >= maxPages {
 			return &PagingError{Page: label, Reason: fmt.Sprintf("still receiving full pages after %d requests although total_num is %d", p.res.Requests, p.res.TotalNum)}
 		}
-		if p.res.Mode == ModeCursor {
-			next := pg.Records[len(pg.Records)-1].LineNum
-			if next == "" || next == cursor || seenCursors[next] {
-				return &PagingError{Page: label, Reason: fmt.Sprintf("the line_num cursor does not advance: the last record's line_num %q was already used", next)}
-			}
-			seenCursors[next] = true
-			cursor = next
-		} else {
-			offset += int64(len(pg.Records))
+		next := pg.Records[len(pg.Records)-1].LineNum
+		if next == "" || next == cursor || seen[next] {
+			return &PagingError{Page: label, Reason: fmt.Sprintf("the line_num cursor does not advance: the last record's line_num %q was already used", next)}
 		}
-	}
-	if got := p.res.Read; expected >= 0 && got != expected {
-		would := "incomplete"
-		if got > expected {
-			would = "longer than announced"
+		seen[next] = true
+		cursor, label = next, pageLabel(p.q.Offset, next)
+		var err error
+		if pg, err = p.fetch(ctx, p.q.Offset, cursor, label, nil); err != nil {
+			return err
 		}
-		return &PagingError{Page: pageLabel(offset, cursor), Reason: fmt.Sprintf(
-			"the service announced total_num %d (%d records from offset %d) but its pages held %d; the list would be %s",
-			p.res.TotalNum, expected, p.q.Offset, got, would)}
+		if more, err := p.accept(label, pg); err != nil || !more {
+			return err
+		}
 	}
 	return nil
+}
+
+// byOffset fetches the pages after the first, which was full, up to
+// total_num: MaxConcurrency at a time, fewer while the service throttles,
+// and hands them over in order. Exactly ceil(expected/limit) pages are
+// asked for in all.
+func (p *pager) byOffset(ctx context.Context) error {
+	limit := p.q.Limit
+	pages := int((p.expected + limit - 1) / limit)
+	if pages <= 1 {
+		return nil
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait() // no fetch outlives the read; runs after cancel below
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lim := newLimiter(p.c.cfg.MaxConcurrency)
+	type result struct {
+		pg  page
+		err error
+	}
+	// Futures in page order; the buffer bounds the pages fetched ahead of
+	// the one handed over next, so memory stays O(concurrency) whatever
+	// total_num claims.
+	futures := make(chan chan result, p.c.cfg.MaxConcurrency)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(futures)
+		for i := 1; i < pages; i++ {
+			f := make(chan result, 1)
+			if lim.acquire(ctx) != nil {
+				return // the read ended; the loop below reports why
+			}
+			select {
+			case futures <- f:
+			case <-ctx.Done():
+				lim.release()
+				return
+			}
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				defer lim.release()
+				offset := p.q.Offset + int64(i)*limit
+				pg, err := p.fetch(ctx, offset, "", pageLabel(offset, ""), lim)
+				f <- result{pg, err}
+			}(i)
+		}
+	}()
+	i := 0
+	for f := range futures {
+		i++
+		r := <-f
+		if r.err != nil {
+			return r.err
+		}
+		label := pageLabel(p.q.Offset+int64(i)*limit, "")
+		p.res.Requests++
+		if more, err := p.accept(label, r.pg); err != nil || !more {
+			return err
+		}
+		if i < pages-1 && int64(len(r.pg.Records)) < limit {
+			return &PagingError{Page: label, Reason: fmt.Sprintf(
+				"the page holds %d records, fewer than limit (%d), before the end total_num (%d) announces; the list would be incomplete",
+				len(r.pg.Records), limit, p.res.TotalNum)}
+		}
+	}
+	return ctx.Err()
 }
 
 // pageSum identifies a page by its records, to spot a page served twice.
@@ -182,8 +297,11 @@ func pageSum(recs []Record) [32]byte {
 }
 
 // fetch reads and decodes one page.
-func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string) (page, error) {
-	a, err := p.c.get(ctx, p.path, p.q.params(offset, cursor), label)
+func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, lim *limiter) (page, error) {
+	if lim == nil {
+		p.res.Requests++ // concurrent pages are counted as they are handed over
+	}
+	a, err := p.c.get(ctx, p.path, p.q.params(offset, cursor), label, lim)
 	if err != nil {
 		return page{}, err
 	}

@@ -33,13 +33,20 @@ type answer struct {
 
 // get sends a GET, retrying what may succeed later, and returns a 2xx
 // answer or an *APIError (or the context's error when it ended).
-func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string) (answer, error) {
+//
+// lim, when not nil, hears of every success and every throttled answer,
+// so a concurrent read can slow down as a whole.
+func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string, lim *limiter) (answer, error) {
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		a, apiErr := c.once(ctx, path, params)
 		if apiErr == nil {
 			a.attempts = attempt
+			lim.succeeded()
 			return a, nil
+		}
+		if apiErr.StatusCode == 429 {
+			lim.throttled()
 		}
 		apiErr.Attempts, apiErr.Page, apiErr.Elapsed = attempt, pageLabel, time.Since(start).Round(time.Millisecond)
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -84,6 +91,12 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 // the signer reuses an X-Sdk-Date already on a request, and the service
 // refuses dates more than 15 minutes old.
 func (c *Client) once(ctx context.Context, path string, params [][2]string) (answer, *apiErrorWithWait) {
+	if c.cfg.RateLimit != nil {
+		if err := c.cfg.RateLimit.Wait(ctx); err != nil {
+			// The wait would outlast the read's deadline, or the read ended.
+			return answer{}, &apiErrorWithWait{APIError: &APIError{Err: fmt.Errorf("waiting for the request rate limit: %w", context.DeadlineExceeded)}, fatal: true}
+		}
+	}
 	req, err := c.newRequest(ctx, path, params)
 	if err != nil {
 		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}, fatal: true}

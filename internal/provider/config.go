@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/time/rate"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
@@ -27,17 +29,19 @@ const (
 var knownEndpointKeys = map[string]bool{"hss": true}
 
 type providerModel struct {
-	Region              types.String `tfsdk:"region"`
-	AccessKey           types.String `tfsdk:"access_key"`
-	SecretKey           types.String `tfsdk:"secret_key"`
-	SecurityToken       types.String `tfsdk:"security_token"`
-	Token               types.String `tfsdk:"token"`
-	ProjectID           types.String `tfsdk:"project_id"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	Cloud               types.String `tfsdk:"cloud"`
-	Endpoints           types.Map    `tfsdk:"endpoints"`
-	Insecure            types.Bool   `tfsdk:"insecure"`
-	MaxRetries          types.Int64  `tfsdk:"max_retries"`
+	Region              types.String  `tfsdk:"region"`
+	AccessKey           types.String  `tfsdk:"access_key"`
+	SecretKey           types.String  `tfsdk:"secret_key"`
+	SecurityToken       types.String  `tfsdk:"security_token"`
+	Token               types.String  `tfsdk:"token"`
+	ProjectID           types.String  `tfsdk:"project_id"`
+	EnterpriseProjectID types.String  `tfsdk:"enterprise_project_id"`
+	Cloud               types.String  `tfsdk:"cloud"`
+	Endpoints           types.Map     `tfsdk:"endpoints"`
+	Insecure            types.Bool    `tfsdk:"insecure"`
+	MaxRetries          types.Int64   `tfsdk:"max_retries"`
+	MaxConcurrency      types.Int64   `tfsdk:"max_concurrency"`
+	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // env looks up environment variables; tests give their own.
@@ -80,21 +84,20 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 	region := resolve(m.Region, "region", e, "HW_REGION_NAME")
 	projectID := resolve(m.ProjectID, "project_id", e, "HW_PROJECT_ID")
 	eps := resolve(m.EnterpriseProjectID, "enterprise_project_id", e, "HW_ENTERPRISE_PROJECT_ID")
-	cloud := resolve(m.Cloud, "cloud", e, "HW_CLOUD")
-	if cloud.value == "" {
-		cloud.value = defaultCloud
-	}
+	cloud := resolve(m.Cloud, "cloud", e, "HW_CLOUD") // "" leaves the domain to domainRules
 
 	creds, credSource := credentials(m, e, diags)
 	insecure := boolSetting(m.Insecure, "insecure", e, "HW_INSECURE", false, diags)
-	maxRetries := intSetting(m.MaxRetries, "max_retries", e, "HW_MAX_RETRIES", defaultMaxRetries, diags)
+	maxRetries := intSetting(m.MaxRetries, "max_retries", e, "HW_MAX_RETRIES", defaultMaxRetries, 0, 100, diags)
+	rps := floatSetting(m.MaxRequestsPerSec, "max_requests_per_second", e, "HW_MAX_REQUESTS_PER_SECOND", diags)
+	maxConcurrency := intSetting(m.MaxConcurrency, "max_concurrency", e, "HW_MAX_CONCURRENCY", hss.DefaultMaxConcurrency, 1, hss.MaxConcurrency, diags)
 
 	endpoint := ""
 	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if u, ok := overrides["hss"]; ok {
 		endpoint = strings.TrimSuffix(u, "/")
 	} else if region.value != "" {
-		endpoint = fmt.Sprintf("https://hss.%s.%s", region.value, cloud.value)
+		endpoint = serviceEndpoint("hss", region.value, cloud.value)
 	} else {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
 			"The provider needs a region to build the HSS endpoint. Set the provider attribute region "+
@@ -111,13 +114,15 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 	}
 
 	client, err := hss.New(hss.Config{
-		Endpoint:    endpoint,
-		ProjectID:   projectID.value,
-		Credentials: hss.StaticCredentials(creds),
-		Insecure:    insecure,
-		MaxRetries:  int(maxRetries),
-		UserAgent:   userAgent(version, tfVersion),
-		Logger:      newLogger(creds),
+		Endpoint:       endpoint,
+		ProjectID:      projectID.value,
+		Credentials:    hss.StaticCredentials(creds),
+		Insecure:       insecure,
+		MaxRetries:     int(maxRetries),
+		MaxConcurrency: int(maxConcurrency),
+		RateLimit:      rateLimit(rps),
+		UserAgent:      userAgent(version, tfVersion),
+		Logger:         newLogger(creds),
 	})
 	if err != nil {
 		diags.AddError("Invalid HSS endpoint", fmt.Sprintf("Cannot build the HSS client for %s: %s.", endpoint, err))
@@ -207,7 +212,7 @@ func boolSetting(v types.Bool, attr string, e env, key string, def bool, diags *
 	return b
 }
 
-func intSetting(v types.Int64, attr string, e env, key string, def int64, diags *diag.Diagnostics) int64 {
+func intSetting(v types.Int64, attr string, e env, key string, def, lo, hi int64, diags *diag.Diagnostics) int64 {
 	if !v.IsNull() {
 		return v.ValueInt64()
 	}
@@ -216,11 +221,37 @@ func intSetting(v types.Int64, attr string, e env, key string, def int64, diags 
 		return def
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > 100 {
+	if err != nil || n < lo || n > hi {
 		diags.AddAttributeError(path.Root(attr), "Invalid "+key,
-			fmt.Sprintf("The environment variable %s is %q; set it to a whole number from 0 to 100, or set the provider attribute %s.", key, s, attr))
+			fmt.Sprintf("The environment variable %s is %q; set it to a whole number from %d to %d, or set the provider attribute %s.", key, s, lo, hi, attr))
 	}
 	return n
+}
+
+// floatSetting reads a positive number; 0 means unset.
+func floatSetting(v types.Float64, attr string, e env, key string, diags *diag.Diagnostics) float64 {
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	s, ok := e.Lookup(key)
+	if !ok || s == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0.001 || math.IsInf(f, 0) {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+key,
+			fmt.Sprintf("The environment variable %s is %q; set it to a positive number of requests per second (fractions allowed, e.g. 0.5), or set the provider attribute %s.", key, s, attr))
+	}
+	return f
+}
+
+// rateLimit allows rps requests a second with no burst beyond one, so no
+// second sees more than rps+1; nil when unset.
+func rateLimit(rps float64) *rate.Limiter {
+	if rps <= 0 {
+		return nil
+	}
+	return rate.NewLimiter(rate.Limit(rps), 1)
 }
 
 // endpointOverrides reads the endpoints map, checking each URL.
@@ -262,7 +293,8 @@ func unknownAttributes(m providerModel) []string {
 		"security_token": m.SecurityToken.IsUnknown(), "token": m.Token.IsUnknown(), "project_id": m.ProjectID.IsUnknown(),
 		"enterprise_project_id": m.EnterpriseProjectID.IsUnknown(), "cloud": m.Cloud.IsUnknown(),
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
-		"max_retries": m.MaxRetries.IsUnknown(),
+		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
+		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(),
 	} {
 		if unknown {
 			out = append(out, name)

@@ -19,7 +19,7 @@ func nullModel() providerModel {
 		Region: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(),
 		SecurityToken: types.StringNull(), Token: types.StringNull(), ProjectID: types.StringNull(),
 		EnterpriseProjectID: types.StringNull(), Cloud: types.StringNull(), Endpoints: types.MapNull(types.StringType),
-		Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+		Insecure: types.BoolNull(), MaxRetries: types.Int64Null(), MaxConcurrency: types.Int64Null(), MaxRequestsPerSec: types.Float64Null(),
 	}
 }
 
@@ -83,15 +83,16 @@ func TestConfigureCredentialErrors(t *testing.T) {
 		env  mapEnv
 		want []string
 	}{
-		"none":         {base, []string{"Missing credentials", "access_key and secret_key", "HW_ACCESS_KEY", "HW_AUTH_TOKEN"}},
-		"ak only":      {with("HW_ACCESS_KEY", "AK"), []string{"Missing secret_key", "HW_SECRET_KEY"}},
-		"sk only":      {with("HW_SECRET_KEY", "SK"), []string{"Missing access_key", "HW_ACCESS_KEY"}},
-		"token only":   {with("HW_SECURITY_TOKEN", "st"), []string{"security_token without keys"}},
-		"conflict":     {with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "t"), []string{"Conflicting credentials", "token (HW_AUTH_TOKEN)"}},
-		"no region":    {mapEnv{"HW_PROJECT_ID": "p", "HW_AUTH_TOKEN": "t"}, []string{"Missing region", "HW_REGION_NAME", "endpoints"}},
-		"no project":   {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t"}, []string{"Missing project_id", "HW_PROJECT_ID"}},
-		"bad insecure": {with("HW_AUTH_TOKEN", "t", "HW_INSECURE", "maybe"), []string{"Invalid HW_INSECURE", "true or false"}},
-		"bad retries":  {with("HW_AUTH_TOKEN", "t", "HW_MAX_RETRIES", "lots"), []string{"Invalid HW_MAX_RETRIES"}},
+		"none":            {base, []string{"Missing credentials", "access_key and secret_key", "HW_ACCESS_KEY", "HW_AUTH_TOKEN"}},
+		"ak only":         {with("HW_ACCESS_KEY", "AK"), []string{"Missing secret_key", "HW_SECRET_KEY"}},
+		"sk only":         {with("HW_SECRET_KEY", "SK"), []string{"Missing access_key", "HW_ACCESS_KEY"}},
+		"token only":      {with("HW_SECURITY_TOKEN", "st"), []string{"security_token without keys"}},
+		"conflict":        {with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "t"), []string{"Conflicting credentials", "token (HW_AUTH_TOKEN)"}},
+		"no region":       {mapEnv{"HW_PROJECT_ID": "p", "HW_AUTH_TOKEN": "t"}, []string{"Missing region", "HW_REGION_NAME", "endpoints"}},
+		"no project":      {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t"}, []string{"Missing project_id", "HW_PROJECT_ID"}},
+		"bad insecure":    {with("HW_AUTH_TOKEN", "t", "HW_INSECURE", "maybe"), []string{"Invalid HW_INSECURE", "true or false"}},
+		"bad retries":     {with("HW_AUTH_TOKEN", "t", "HW_MAX_RETRIES", "lots"), []string{"Invalid HW_MAX_RETRIES"}},
+		"bad concurrency": {with("HW_AUTH_TOKEN", "t", "HW_MAX_CONCURRENCY", "17"), []string{"Invalid HW_MAX_CONCURRENCY", "from 1 to 16"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			diags, ok, msg := run(nullModel(), tc.env)
@@ -159,7 +160,11 @@ func TestConfigureDefaultEndpoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := c.(interface{ Endpoint() string }).Endpoint(); got != tc.want {
+			ep, ok := c.(interface{ Endpoint() string })
+			if !ok {
+				t.Fatalf("%T has no Endpoint", c)
+			}
+			if got := ep.Endpoint(); got != tc.want {
 				t.Fatalf("endpoint %s, want %s", got, tc.want)
 			}
 		})

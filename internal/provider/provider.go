@@ -5,7 +5,9 @@ package provider
 
 import (
 	"context"
+	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -32,6 +34,15 @@ func New(version string) func() provider.Provider {
 
 type hssProvider struct {
 	version string
+
+	mu   sync.Mutex
+	data *auditlogs.ProviderData // the last Configure's, for the direct read path
+}
+
+func (p *hssProvider) providerData() *auditlogs.ProviderData {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.data
 }
 
 func (p *hssProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -77,7 +88,8 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"cloud": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
-				MarkdownDescription: "Domain of the cloud, used to build endpoints (`https://hss.{region}.{cloud}`). Environment: `HW_CLOUD`. Default: `" + defaultCloud + "`.",
+				MarkdownDescription: "Domain of the cloud, used to build endpoints (`https://hss.{region}.{cloud}`). Environment: `HW_CLOUD`. " +
+					"Default: `myhuaweicloud.eu` for Europe's regions (`eu-west-1xx`), `" + defaultCloud + "` for the others.",
 			},
 			"endpoints": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
@@ -90,6 +102,19 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"max_retries": schema.Int64Attribute{
 				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 100)},
 				MarkdownDescription: "How many times a request is retried after throttling (429), a server error (5xx) or a network error; each retry waits longer and is signed afresh. Environment: `HW_MAX_RETRIES`. Default: `5`.",
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Optional: true, Validators: []validator.Float64{float64validator.AtLeast(0.001)},
+				MarkdownDescription: "Upper bound on the requests per second of this provider configuration, retries included, shared by all its reads " +
+					"(fractions allowed: `0.5` is one request every two seconds). Set it when the account is throttled " +
+					"(the service answers `429` with `APIGW.0308` once the account's API quota is spent), or when many workspaces " +
+					"read through one account at once: give each a share of the quota. Environment: `HW_MAX_REQUESTS_PER_SECOND`. Default: no limit.",
+			},
+			"max_concurrency": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 16)},
+				MarkdownDescription: "How many pages of one read may be in flight at once, from 1 to 16, once the first page has given `total_num`. " +
+					"Halved whenever the service throttles (429), grown back after a run of successes. CCE `line_num` pages are read one after another whatever it says. " +
+					"Environment: `HW_MAX_CONCURRENCY`. Default: `4`.",
 			},
 		},
 	}
@@ -104,6 +129,9 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := configure(ctx, m, osEnv{}, p.version, req.TerraformVersion, &resp.Diagnostics)
 	if data != nil {
 		resp.DataSourceData = data
+		p.mu.Lock()
+		p.data = data
+		p.mu.Unlock()
 	}
 }
 

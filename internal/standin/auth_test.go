@@ -17,7 +17,7 @@ func TestSignedRequestReturnsPage(t *testing.T) {
 	_, ts := newServer(t, nil)
 	q := baseQuery()
 	q.Set("limit", "5")
-	b := do(t, signedRequest(t, ts.URL, apiPath, q, demoSigning()))
+	b := do(t, signedRequest(t, ts.URL, q, demoSigning()))
 	if b.Status != http.StatusOK {
 		t.Fatalf("status %d: %s", b.Status, b.Raw)
 	}
@@ -75,7 +75,7 @@ func TestPlainStringQueryRejected(t *testing.T) {
 	_, ts := newServer(t, nil)
 	s := demoSigning()
 	s.plainQuery = true
-	b := do(t, signedRequest(t, ts.URL, apiPath, baseQuery(), s))
+	b := do(t, signedRequest(t, ts.URL, baseQuery(), s))
 	wantError(t, b, http.StatusUnauthorized, "APIGW.0301", "verify aksk signature fail")
 }
 
@@ -116,7 +116,7 @@ func TestSignatureFailures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := signedRequest(t, ts.URL, apiPath, baseQuery(), c.s)
+			req := signedRequest(t, ts.URL, baseQuery(), c.s)
 			for k, v := range c.after {
 				req.Header.Set(k, v)
 			}
@@ -134,7 +134,7 @@ func TestSignatureFailures(t *testing.T) {
 
 func TestSignedQueryTampered(t *testing.T) {
 	_, ts := newServer(t, nil)
-	req := signedRequest(t, ts.URL, apiPath, baseQuery(), demoSigning())
+	req := signedRequest(t, ts.URL, baseQuery(), demoSigning())
 	q := req.URL.Query()
 	q.Set("limit", "11")
 	req.URL.RawQuery = q.Encode()

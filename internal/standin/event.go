@@ -62,22 +62,23 @@ type action struct {
 
 const microRFC3339 = "2006-01-02T15:04:05.000000Z"
 
-// apiGroupOf gives the group and version a resource lives in.
-func apiGroupOf(resource string) (group, version string) {
+// apiGroupOf gives the group a resource lives in; every seed resource is
+// at version v1 of its group.
+func apiGroupOf(resource string) string {
 	switch resource {
 	case "deployments", "replicasets", "statefulsets", "daemonsets":
-		return "apps", "v1"
+		return "apps"
 	case "ingresses", "networkpolicies":
-		return "networking.k8s.io", "v1"
+		return "networking.k8s.io"
 	case "rolebindings", "clusterrolebindings", "roles":
-		return "rbac.authorization.k8s.io", "v1"
+		return "rbac.authorization.k8s.io"
 	}
-	return "", "v1"
+	return ""
 }
 
 // requestURI builds the URI kube-apiserver records for the action.
 func (a action) requestURI() string {
-	group, version := apiGroupOf(a.resource)
+	group, version := apiGroupOf(a.resource), "v1"
 	var b strings.Builder
 	if group == "" {
 		b.WriteString("/api/" + version)
@@ -118,7 +119,7 @@ func statusFor(a action) int {
 // auditJSON renders a compact audit event that completed at t; seed makes
 // the auditID deterministic.
 func auditJSON(who actor, a action, t time.Time, seed string) string {
-	group, version := apiGroupOf(a.resource)
+	group, version := apiGroupOf(a.resource), "v1"
 	level := "RequestResponse"
 	if a.resource == "secrets" || a.resource == "configmaps" {
 		level = "Metadata" // the usual policy: never log secret bodies

@@ -3,6 +3,7 @@ package standin
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -25,25 +26,40 @@ type Fault struct {
 	Delay time.Duration
 	// DropConnection hijacks the connection and closes it without answering.
 	DropConnection bool
+	// Match, when set, limits the fault to requests whose query carries
+	// these values (e.g. {"offset": {"10"}}): concurrent pages arrive in no
+	// fixed order, so a fault meant for one page names it.
+	Match url.Values
+}
+
+// matches reports whether f applies to a request with query q.
+func (f Fault) matches(q url.Values) bool {
+	for k, vs := range f.Match {
+		if len(vs) > 0 && q.Get(k) != vs[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // Inject queues faults. Each API request (one that routes to the API path)
-// consumes the next fault, in order, before authentication.
+// consumes the first queued fault that matches it, before authentication.
 func (s *Server) Inject(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f...)
 }
 
-func (s *Server) nextFault() (Fault, bool) {
+func (s *Server) nextFault(q url.Values) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
-		return Fault{}, false
+	for i, f := range s.faults {
+		if f.matches(q) {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			return f, true
+		}
 	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
-	return f, true
+	return Fault{}, false
 }
 
 // applyFault acts out f; it reports whether the request has been dealt with

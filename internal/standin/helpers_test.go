@@ -73,7 +73,8 @@ func demoSigning() signing {
 
 // signedRequest signs GET base+path?q with the SDK signer and builds the
 // http.Request by hand (so plain-string query values are still sent).
-func signedRequest(t *testing.T, base, path string, q url.Values, s signing) *http.Request {
+func signedRequest(t *testing.T, base string, q url.Values, s signing) *http.Request {
+	const path = apiPath
 	t.Helper()
 	b := request.NewHttpRequestBuilder().WithEndpoint(base).WithMethod(http.MethodGet).WithPath(path)
 	for k := range q {

@@ -69,6 +69,8 @@ type LoggedRequest struct {
 	Path   string
 	Query  url.Values
 	Header http.Header
+	// Time is when the request arrived.
+	Time time.Time
 	// Status is the status answered; 0 while the request is in flight, or
 	// when no answer was written (dropped connection, cancelled request).
 	Status int
@@ -144,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"The API does not exist or has not been published in the environment: "+r.Method+" "+r.URL.Path)
 		return
 	}
-	if f, ok := s.nextFault(); ok {
+	if f, ok := s.nextFault(r.URL.Query()); ok {
 		if handled := s.applyFault(sw, r, f); handled {
 			return
 		}
@@ -191,7 +193,7 @@ func parsePath(p string) (string, bool) {
 
 func (s *Server) record(r *http.Request) *LoggedRequest {
 	q, _ := url.ParseQuery(r.URL.RawQuery)
-	lr := &LoggedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: r.Header.Clone()}
+	lr := &LoggedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: r.Header.Clone(), Time: time.Now()}
 	s.mu.Lock()
 	s.log = append(s.log, lr)
 	s.mu.Unlock()

@@ -28,7 +28,7 @@ func TestDemo(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	plan := func(t *testing.T, args ...string) (string, error) {
+	plan := func(args ...string) (string, error) {
 		var out bytes.Buffer
 		err := run(context.Background(), options{
 			providerDir: bin, configDir: "../../../examples/demo", terraform: tf,
@@ -41,7 +41,7 @@ func TestDemo(t *testing.T) {
 	}
 
 	t.Run("violation warns", func(t *testing.T) {
-		out, err := plan(t)
+		out, err := plan()
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
@@ -61,14 +61,14 @@ func TestDemo(t *testing.T) {
 	})
 
 	t.Run("enforced violation fails", func(t *testing.T) {
-		out, err := plan(t, "-var", "enforce=true")
+		out, err := plan("-var", "enforce=true")
 		if err == nil || !ws("Module output value precondition failed").MatchString(out) || !ws("alice@example.com delete secrets/production/db-password").MatchString(out) {
 			t.Fatalf("err %v\n%s", err, out)
 		}
 	})
 
 	t.Run("no violation", func(t *testing.T) {
-		out, err := plan(t, "-var", `allowed_principals=["system:serviceaccount:ci:deployer","alice@example.com"]`, "-var", "enforce=true")
+		out, err := plan("-var", `allowed_principals=["system:serviceaccount:ci:deployer","alice@example.com"]`, "-var", "enforce=true")
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}

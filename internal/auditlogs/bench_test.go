@@ -1,0 +1,127 @@
+package auditlogs
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
+)
+
+// benchLister serves records from memory in pages, as the pager hands
+// them over: no network, no decoding.
+type benchLister struct {
+	records []hss.Record
+	limit   int
+}
+
+func (l benchLister) WalkClusterAuditLogs(_ context.Context, _ hss.Query, visit hss.Visitor) (*hss.Result, error) {
+	res := &hss.Result{Mode: hss.ModeOffset, TotalNum: int64(len(l.records))}
+	for i := 0; i < len(l.records); i += l.limit {
+		page := l.records[i:min(i+l.limit, len(l.records))]
+		res.Requests++
+		res.Read += int64(len(page))
+		if !visit(page) {
+			res.Stopped = true
+			break
+		}
+	}
+	return res, nil
+}
+
+// benchRecords are n records as the client decodes them: the stand-in's
+// generated audit events, some free text, host_name sometimes a number.
+func benchRecords(n int) []hss.Record {
+	end := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	gen := standin.Generate("c3a9e5d1-2b48-4f6c-9e07-51d8a6b4f2c9", "self_built_idc", n, end, false)
+	out := make([]hss.Record, len(gen))
+	for i, r := range gen {
+		out[i] = hss.Record{ClusterName: r.ClusterName, ClusterID: r.ClusterID, Time: r.Time, Content: r.Content,
+			ClusterType: r.ClusterType, HostID: r.HostID, HostName: r.HostName.(string), HostIP: r.HostIP} //nolint:forcetypeassert // Generate's host names are strings
+		switch {
+		case i%25 == 0:
+			out[i].Content = "auditBackendDroppedEvents kube-apiserver, Method: POST Url=/apis/audit.k8s.io/v1/events, Reason: buffer full"
+		case i%7 == 0:
+			out[i].HostName = "111"
+		}
+	}
+	return out
+}
+
+// benchConfig is a wholly known configuration of the data source, as
+// Terraform sends it, and its model with the defaults applied.
+func benchConfig(tb testing.TB) (tftypes.Value, *model) {
+	tb.Helper()
+	ctx := context.Background()
+	t := stateTypes()
+	attrs := map[string]tftypes.Value{}
+	for name, at := range t.state.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	num := func(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n)) }
+	attrs["cluster_id"] = tftypes.NewValue(tftypes.String, "c3a9e5d1-2b48-4f6c-9e07-51d8a6b4f2c9")
+	attrs["start_time"] = num(0)
+	attrs["end_time"] = num(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC).UnixMilli())
+	attrs["limit"] = num(200)
+	config := tftypes.NewValue(t.state, attrs)
+	var m model
+	if diags := (tfsdk.Config{Raw: config, Schema: Schema(ctx)}).Get(ctx, &m); diags.HasError() {
+		tb.Fatal(diags)
+	}
+	m.applyDefaults(&ProviderData{Region: "cn-north-4"})
+	return config, &m
+}
+
+// BenchmarkStateValue converts 1,000 records per op into the data
+// source's state: build parses each content (readRows over an in-memory
+// Lister) and builds the state value (stateValue); encode marshals that
+// value to the DynamicValue sent to Terraform, as the direct path does.
+func BenchmarkStateValue(b *testing.B) {
+	const n = 1000
+	ctx := context.Background()
+	l := benchLister{records: benchRecords(n), limit: 200}
+	config, m := benchConfig(b)
+	q, nw := m.query(), m.narrowing()
+	id := queryID(m.Region.ValueString(), q, nw)
+	build := func(b *testing.B) tftypes.Value {
+		out, err := readRows(ctx, l, q, nw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(out.rows) != n {
+			b.Fatalf("%d rows, want %d", len(out.rows), n)
+		}
+		state, err := stateValue(ctx, config, m, id, out)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return state
+	}
+
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			build(b)
+		}
+	})
+	b.Run("encode", func(b *testing.B) {
+		state := build(b)
+		typ := stateTypes().state
+		b.ReportAllocs()
+		var size int
+		for b.Loop() {
+			dv, err := tfprotov6.NewDynamicValue(typ, state)
+			if err != nil {
+				b.Fatal(err)
+			}
+			size = len(dv.MsgPack)
+		}
+		b.ReportMetric(float64(size), "msgpack-bytes")
+	})
+}
