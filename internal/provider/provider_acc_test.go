@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/acctest"
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
@@ -148,6 +149,8 @@ func TestAccProvider_unknownConfigurationIsExplained(t *testing.T) {
 	_, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now)})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		// terraform_data is Terraform 1.4's.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
 		Steps: []resource.TestStep{{
 			// project_id comes from a resource not yet created.
 			Config: fmt.Sprintf(`

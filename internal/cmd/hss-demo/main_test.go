@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +23,9 @@ func TestDemo(t *testing.T) {
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if tf == "" {
 		tf = "terraform"
+	}
+	if v := cliVersion(t, tf); !atLeast(v, 1, 8) {
+		t.Skipf("requires Terraform 1.8 (the module uses provider functions); %s is %s", tf, v)
 	}
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-hss"), ".")
@@ -76,4 +81,28 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("unexpected plan:\n%s", out)
 		}
 	})
+}
+
+// cliVersion is the version the CLI reports, e.g. "1.11.4".
+func cliVersion(t *testing.T, tf string) string {
+	t.Helper()
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	var v struct {
+		Terraform string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Terraform
+}
+
+func atLeast(version string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(version, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
 }
