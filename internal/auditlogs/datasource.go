@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
@@ -73,47 +73,52 @@ func (d *dataSource) ConfigValidators(context.Context) []datasource.ConfigValida
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, diags := ReadValue(ctx, d.data, req.Config)
+	state, diags := ReadState(ctx, d.data, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	resp.State.Raw = state
+	val, err := state.Unmarshal(req.Config.Schema.Type().TerraformType(ctx))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot decode the data source's state", err.Error()+". This is a bug in the provider.")
+		return
+	}
+	resp.State.Raw = val
 }
 
-// ReadValue performs a read of the configuration cfg and returns the new
-// state as a Terraform value. Both the framework's Read and the provider's
-// direct path (internal/provider, server.go) call it, so they cannot
-// differ in what they read or return.
-func ReadValue(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (tftypes.Value, diag.Diagnostics) {
+// ReadState performs a read of the configuration cfg and returns the new
+// state, encoded. Both the framework's Read and the provider's direct path
+// (internal/provider, server.go) call it, so they cannot differ in what
+// they read or return.
+func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfprotov6.DynamicValue, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var m model
 	diags.Append(cfg.Get(ctx, &m)...)
 	if diags.HasError() {
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	if data == nil {
 		diags.AddError("Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform.")
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	if len(data.Unknown) > 0 {
 		diags.AddError("Provider configuration not yet known",
 			fmt.Sprintf("The hss provider's %s depend on values known only after apply, so the audit logs cannot be read now. "+
 				"Give those provider attributes values known at plan time (or use -target to create what they depend on first).",
 				strings.Join(data.Unknown, ", ")))
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	m.applyDefaults(data)
 	q, n := m.query(), m.narrowing()
 	client, err := data.ClientFor(m.Region.ValueString())
 	if err != nil {
 		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", err.Error()+".")
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	timeout, d := m.Timeouts.Read(ctx, defaultReadTimeout)
 	diags.Append(d...)
 	if diags.HasError() {
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -122,14 +127,15 @@ func ReadValue(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (tftyp
 	if err != nil {
 		summary, detail := explain(err, q, data, timeout)
 		diags.AddError(summary, detail)
-		return tftypes.Value{}, diags
+		return nil, diags
 	}
 	for _, w := range out.warnings {
 		diags.AddWarning(w.summary, w.detail)
 	}
-	state, err := stateValue(ctx, cfg.Raw, &m, queryID(m.Region.ValueString(), q, n), out)
+	state, err := stateMsgPack(ctx, cfg.Raw, &m, queryID(m.Region.ValueString(), q, n), out)
 	if err != nil {
 		diags.AddError("Cannot build the data source's state", err.Error()+". This is a bug in the provider.")
+		return nil, diags
 	}
-	return state, diags
+	return &tfprotov6.DynamicValue{MsgPack: state}, diags
 }

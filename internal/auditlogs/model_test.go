@@ -1,11 +1,14 @@
 package auditlogs
 
 import (
+	"bytes"
 	"math/big"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
@@ -118,6 +121,21 @@ func wantText(t *testing.T, v tftypes.Value, want string, path ...string) {
 	case want != "<null>" && (s == nil || *s != want):
 		t.Errorf("%v = %v, want %q", path, s, want)
 	}
+}
+
+// recordValue encodes one record as stateMsgPack does, and decodes it.
+func recordValue(t valueTypes, r *row) tftypes.Value {
+	var buf bytes.Buffer
+	w := writer{enc: msgpack.NewEncoder(&buf)}
+	w.record(r)
+	if w.err != nil {
+		panic(w.err)
+	}
+	v, err := (&tfprotov6.DynamicValue{MsgPack: buf.Bytes()}).Unmarshal(t.record)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestRecordValues(t *testing.T) {

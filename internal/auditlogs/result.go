@@ -1,12 +1,17 @@
 package auditlogs
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/functions"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
@@ -18,6 +23,7 @@ type valueTypes struct {
 	state, record, event, user, impersonated, objectRef tftypes.Object
 	records, strings                                    tftypes.List
 	annotations                                         tftypes.Map
+	stateNames                                          []string // the state's attributes, sorted
 }
 
 var stateTypes = sync.OnceValue(func() valueTypes {
@@ -33,123 +39,203 @@ var stateTypes = sync.OnceValue(func() valueTypes {
 		objectRef:    event.AttributeTypes["object_ref"].(tftypes.Object),        //nolint:forcetypeassert // see event_schema.go
 		strings:      event.AttributeTypes["source_ips"].(tftypes.List),          //nolint:forcetypeassert // see event_schema.go
 		annotations:  event.AttributeTypes["annotations"].(tftypes.Map),          //nolint:forcetypeassert // see event_schema.go
+		stateNames:   slices.Sorted(maps.Keys(state.AttributeTypes)),
 	}
 })
 
-// stateValue is the data source's new state: the configuration as given,
-// the defaults applied, and the records read. It is the one place records
-// become Terraform values. Zero records give data_list = [], never null.
-func stateValue(ctx context.Context, config tftypes.Value, m *model, id string, out outcome) (tftypes.Value, error) {
+// stateMsgPack encodes the data source's new state, straight to the
+// msgpack of a tfprotov6.DynamicValue: the configuration as given, the
+// defaults applied, and the records read. It is the one place records
+// become Terraform values, for both the framework's path (which decodes
+// it) and the direct path (which sends it as is); building no value tree
+// on the way is what keeps a read of tens of thousands of events cheap.
+// Zero records give data_list = [], never null.
+func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string, out outcome) ([]byte, error) {
 	t := stateTypes()
 	attrs := map[string]tftypes.Value{}
 	if err := config.As(&attrs); err != nil {
-		return tftypes.Value{}, fmt.Errorf("reading the configuration: %w", err)
+		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
 	for name, v := range map[string]interface {
 		ToTerraformValue(context.Context) (tftypes.Value, error)
 	}{"region": m.Region, "enterprise_project_id": m.EnterpriseProjectID, "limit": m.Limit, "offset": m.Offset} {
 		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {
-			return tftypes.Value{}, err
+			return nil, err
 		}
 		attrs[name] = tv
 	}
 	attrs["id"] = tftypes.NewValue(tftypes.String, id)
-	attrs["total_num"] = number(out.total)
-	recs := make([]tftypes.Value, len(out.rows))
+	attrs["total_num"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(out.total))
+
+	size := 4096
 	for i := range out.rows {
-		recs[i] = recordValue(t, &out.rows[i])
+		size += len(out.rows[i].Content) + 768
 	}
-	attrs["data_list"] = tftypes.NewValue(t.records, recs)
-	return tftypes.NewValue(t.state, attrs), nil
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	w := writer{enc: msgpack.NewEncoder(buf)}
+	w.mapLen(len(t.stateNames))
+	for _, name := range t.stateNames {
+		w.str(name)
+		if name == "data_list" {
+			w.arrayLen(len(out.rows))
+			for i := range out.rows {
+				w.record(&out.rows[i])
+			}
+			continue
+		}
+		// The few configuration values go through tftypes' own encoding.
+		dv, err := tfprotov6.NewDynamicValue(t.state.AttributeTypes[name], attrs[name])
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", name, err)
+		}
+		w.raw(buf, dv.MsgPack)
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	return buf.Bytes(), nil
 }
 
-func recordValue(t valueTypes, r *row) tftypes.Value {
-	return tftypes.NewValue(t.record, map[string]tftypes.Value{
-		"cluster_name": text(r.ClusterName),
-		"cluster_id":   text(r.ClusterID),
-		"time":         number(r.Time),
-		"content":      text(r.Content),
-		"cluster_type": text(r.ClusterType),
-		"host_id":      text(r.HostID),
-		"host_name":    text(r.HostName),
-		"host_ip":      text(r.HostIP),
-		"line_num":     textOrNull(r.LineNum),
-		"time_rfc3339": text(functions.FormatUnixMilli(r.Time)),
-		"event":        eventValue(t, r.Event),
-	})
+// writer writes msgpack as tftypes does, keeping the first error.
+type writer struct {
+	enc *msgpack.Encoder
+	err error
 }
 
-// eventValue is null without an event; inside one, objects and lists are
-// never null, so expressions such as event.object_ref.resource work.
-func eventValue(t valueTypes, ev *k8saudit.Event) tftypes.Value {
+func (w *writer) keep(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *writer) mapLen(n int)   { w.keep(w.enc.EncodeMapLen(n)) }
+func (w *writer) arrayLen(n int) { w.keep(w.enc.EncodeArrayLen(n)) }
+func (w *writer) str(s string)   { w.keep(w.enc.EncodeString(s)) }
+func (w *writer) null()          { w.keep(w.enc.EncodeNil()) }
+func (w *writer) num(n int64)    { w.keep(w.enc.EncodeInt(n)) }
+
+// raw appends an encoded value; the encoder writes through to buf unbuffered.
+func (w *writer) raw(buf *bytes.Buffer, b []byte) {
+	if w.err == nil {
+		_, w.err = buf.Write(b)
+	}
+}
+
+// strOrNull maps the service's "absent" (an empty string) to null.
+func (w *writer) strOrNull(s string) {
+	if s == "" {
+		w.null()
+		return
+	}
+	w.str(s)
+}
+
+// strs is never null: [] when there is nothing.
+func (w *writer) strs(vs []string) {
+	w.arrayLen(len(vs))
+	for _, v := range vs {
+		w.str(v)
+	}
+}
+
+// record writes one data_list element; its keys are those of schema.go.
+func (w *writer) record(r *row) {
+	w.mapLen(11)
+	w.str("cluster_id")
+	w.str(r.ClusterID)
+	w.str("cluster_name")
+	w.str(r.ClusterName)
+	w.str("cluster_type")
+	w.str(r.ClusterType)
+	w.str("content")
+	w.str(r.Content)
+	w.str("event")
+	w.event(r.Event)
+	w.str("host_id")
+	w.str(r.HostID)
+	w.str("host_ip")
+	w.str(r.HostIP)
+	w.str("host_name")
+	w.str(r.HostName)
+	w.str("line_num")
+	w.strOrNull(r.LineNum)
+	w.str("time")
+	w.num(r.Time)
+	w.str("time_rfc3339")
+	w.str(functions.FormatUnixMilli(r.Time))
+}
+
+// event is null without an event; inside one, objects and lists are never
+// null, so expressions such as event.object_ref.resource work.
+func (w *writer) event(ev *k8saudit.Event) {
 	if ev == nil {
-		return tftypes.NewValue(t.event, nil)
+		w.null()
+		return
 	}
-	impersonated := textOrNull("")
+	w.mapLen(14)
+	w.str("annotations")
+	w.mapLen(len(ev.Annotations))
+	for k, v := range ev.Annotations {
+		w.str(k)
+		w.str(v)
+	}
+	w.str("audit_id")
+	w.strOrNull(ev.AuditID)
+	w.str("impersonated_user")
+	w.mapLen(1)
+	w.str("username")
 	if ev.ImpersonatedUser != nil {
-		impersonated = textOrNull(ev.ImpersonatedUser.Username)
+		w.strOrNull(ev.ImpersonatedUser.Username)
+	} else {
+		w.null()
 	}
+	w.str("level")
+	w.strOrNull(ev.Level)
 	ref := ev.ObjectRef
 	if ref == nil {
 		ref = &k8saudit.ObjectReference{}
 	}
-	code := tftypes.NewValue(tftypes.Number, nil)
+	w.str("object_ref")
+	w.mapLen(6)
+	w.str("api_group")
+	w.strOrNull(ref.APIGroup)
+	w.str("api_version")
+	w.strOrNull(ref.APIVersion)
+	w.str("name")
+	w.strOrNull(ref.Name)
+	w.str("namespace")
+	w.strOrNull(ref.Namespace)
+	w.str("resource")
+	w.strOrNull(ref.Resource)
+	w.str("subresource")
+	w.strOrNull(ref.Subresource)
+	w.str("request_received_timestamp")
+	w.strOrNull(ev.RequestReceivedTimestamp)
+	w.str("request_uri")
+	w.strOrNull(ev.RequestURI)
+	w.str("response_code")
 	if ev.ResponseCode != nil {
-		code = number(*ev.ResponseCode)
+		w.num(*ev.ResponseCode)
+	} else {
+		w.null()
 	}
-	annotations := make(map[string]tftypes.Value, len(ev.Annotations))
-	for k, v := range ev.Annotations {
-		annotations[k] = text(v)
-	}
-	return tftypes.NewValue(t.event, map[string]tftypes.Value{
-		"audit_id":    textOrNull(ev.AuditID),
-		"stage":       textOrNull(ev.Stage),
-		"level":       textOrNull(ev.Level),
-		"verb":        textOrNull(ev.Verb),
-		"request_uri": textOrNull(ev.RequestURI),
-		"user": tftypes.NewValue(t.user, map[string]tftypes.Value{
-			"username": textOrNull(ev.User.Username),
-			"uid":      textOrNull(ev.User.UID),
-			"groups":   textList(t, ev.User.Groups),
-		}),
-		"impersonated_user": tftypes.NewValue(t.impersonated, map[string]tftypes.Value{"username": impersonated}),
-		"source_ips":        textList(t, ev.SourceIPs),
-		"user_agent":        textOrNull(ev.UserAgent),
-		"object_ref": tftypes.NewValue(t.objectRef, map[string]tftypes.Value{
-			"resource":    textOrNull(ref.Resource),
-			"subresource": textOrNull(ref.Subresource),
-			"namespace":   textOrNull(ref.Namespace),
-			"name":        textOrNull(ref.Name),
-			"api_group":   textOrNull(ref.APIGroup),
-			"api_version": textOrNull(ref.APIVersion),
-		}),
-		"response_code":              code,
-		"request_received_timestamp": textOrNull(ev.RequestReceivedTimestamp),
-		"stage_timestamp":            textOrNull(ev.StageTimestamp),
-		"annotations":                tftypes.NewValue(t.annotations, annotations),
-	})
-}
-
-func text(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-
-// textOrNull maps the service's "absent" (an empty string) to null.
-func textOrNull(s string) tftypes.Value {
-	if s == "" {
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return text(s)
-}
-
-func number(n int64) tftypes.Value {
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
-}
-
-// textList is never null: [] when there is nothing.
-func textList(t valueTypes, vs []string) tftypes.Value {
-	out := make([]tftypes.Value, len(vs))
-	for i, v := range vs {
-		out[i] = text(v)
-	}
-	return tftypes.NewValue(t.strings, out)
+	w.str("source_ips")
+	w.strs(ev.SourceIPs)
+	w.str("stage")
+	w.strOrNull(ev.Stage)
+	w.str("stage_timestamp")
+	w.strOrNull(ev.StageTimestamp)
+	w.str("user")
+	w.mapLen(3)
+	w.str("groups")
+	w.strs(ev.User.Groups)
+	w.str("uid")
+	w.strOrNull(ev.User.UID)
+	w.str("username")
+	w.strOrNull(ev.User.Username)
+	w.str("user_agent")
+	w.strOrNull(ev.UserAgent)
+	w.str("verb")
+	w.strOrNull(ev.Verb)
 }

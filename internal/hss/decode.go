@@ -40,6 +40,10 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
+		if len(b) >= 2 && b[len(b)-1] == '"' && isPlainASCII(b[1:len(b)-1]) {
+			*s = flexString(b[1 : len(b)-1]) // the usual case, without a second decode
+			return nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return err
@@ -51,6 +55,17 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("expected a string or number, got %.40s", b)
 	}
 	return nil
+}
+
+// isPlainASCII reports whether a JSON string's content needs no decoding:
+// printable ASCII without escapes.
+func isPlainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // flexInt accepts a JSON integer, an integral float (1.8e12) or a string

@@ -1,6 +1,7 @@
 package hss
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -114,7 +115,7 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 	}
 	defer func() { _ = resp.Body.Close() }()
 	requestID := resp.Header.Get(headerRequestID)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxPageBytes+1))
+	body, err := readBody(resp, c.cfg.MaxPageBytes+1)
 	if err != nil {
 		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID, Err: fmt.Errorf("reading the response: %w", err)}}
 	}
@@ -200,4 +201,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// readBody reads up to limit bytes, sized from Content-Length when the
+// service gives it, so a large page is not copied while its buffer grows.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n < limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit))
+	return buf.Bytes(), err
 }

@@ -48,22 +48,12 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		// Unknown values, and anything unexpected, are the framework's.
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
-	state, diags := auditlogs.ReadValue(ctx, data, tfsdk.Config{Raw: config, Schema: sch})
+	state, diags := auditlogs.ReadState(ctx, data, tfsdk.Config{Raw: config, Schema: sch})
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags), State: req.Config}
-	if diags.HasError() {
-		return resp, nil // the framework also returns the configuration then
+	if !diags.HasError() {
+		resp.State = state
 	}
-	// Errors travel to Terraform as diagnostics, as the framework sends them.
-	if dv, err := tfprotov6.NewDynamicValue(typ, state); err == nil {
-		resp.State = &dv
-	} else {
-		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
-			Severity: tfprotov6.DiagnosticSeverityError,
-			Summary:  "Cannot encode the data source's state",
-			Detail:   err.Error() + ". This is a bug in the provider.",
-		})
-	}
-	return resp, nil
+	return resp, nil // the framework, too, returns the configuration as state on errors
 }
 
 // protoDiagnostics converts as the framework does.
