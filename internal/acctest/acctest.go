@@ -37,7 +37,12 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 // providerEnv are the environment variables the provider reads.
 var providerEnv = []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES", "HW_MAX_CONCURRENCY", "HW_MAX_REQUESTS_PER_SECOND"}
+	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES", "HW_MAX_CONCURRENCY", "HW_MAX_REQUESTS_PER_SECOND",
+	"HW_SHARED_CONFIG_FILE", "HW_PROFILE", "HW_AUTH_URL", "HW_METADATA_ENDPOINT", "HW_ASSUME_ROLE_AGENCY_NAME", "HW_ASSUME_ROLE_DOMAIN_NAME"}
+
+// ClosedEndpoint refuses connections at once: the metadata service of the
+// tests, unless a test serves one.
+const ClosedEndpoint = "http://127.0.0.1:1"
 
 // Main points TF_CLI_CONFIG_FILE at an empty file, so no machine-wide CLI
 // configuration (or a missing one) changes what the tests see, then runs
@@ -56,6 +61,10 @@ func Main(m *testing.M) {
 	for _, k := range providerEnv {
 		_ = os.Unsetenv(k)
 	}
+	// No test reads the machine's KooCLI profile or waits on the real
+	// metadata service.
+	_ = os.Setenv("HW_SHARED_CONFIG_FILE", filepath.Join(dir, "no-such-config.json"))
+	_ = os.Setenv("HW_METADATA_ENDPOINT", ClosedEndpoint)
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)

@@ -28,7 +28,7 @@ type ProviderData struct {
 	CredentialSource    string // where the credentials came from, for 401 diagnostics
 	MaxRetries          int
 	// ClientFor returns the client of a region ("" or the provider's region).
-	ClientFor func(region string) (Lister, error)
+	ClientFor func(ctx context.Context, region string) (Lister, error)
 	// Unknown names provider attributes unknown when the provider was
 	// configured; a read cannot proceed until they are known.
 	Unknown []string
@@ -110,7 +110,7 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 	}
 	m.applyDefaults(data)
 	q, n := m.query(), m.narrowing()
-	client, err := data.ClientFor(m.Region.ValueString())
+	client, err := data.ClientFor(ctx, m.Region.ValueString())
 	if err != nil {
 		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", err.Error()+".")
 		return nil, diags

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
 )
 
 // DefaultMetadataEndpoint is the ECS instance metadata service.
@@ -22,11 +24,13 @@ var ErrMetadataUnreachable = errors.New("the ECS metadata service did not answer
 
 // MetadataClient is an HTTP client for the metadata service: a 1 second
 // connect timeout and 3 seconds in all, so that a machine without the
-// service fails fast; and never a proxy, since the service is link-local.
+// service fails fast. Proxies from the environment apply as to every
+// client of the provider: a host behind a proxy lists 169.254.169.254 in
+// NO_PROXY, as other Huawei Cloud tools expect.
 func MetadataClient() *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
-			Proxy:                 nil,
+			Proxy:                 proxy.FromEnvironment(),
 			DialContext:           (&net.Dialer{Timeout: time.Second}).DialContext,
 			ResponseHeaderTimeout: 3 * time.Second,
 			MaxIdleConns:          1,

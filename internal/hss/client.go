@@ -12,7 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/http/httpproxy"
+	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
+
 	"golang.org/x/time/rate"
 )
 
@@ -162,11 +163,8 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // newHTTPClient bounds each attempt, so a stalled connection becomes a
 // retryable error instead of a hang.
 func newHTTPClient(insecure bool) *http.Client {
-	// The proxy settings as they are now: http.ProxyFromEnvironment reads
-	// them once per process.
-	proxy := httpproxy.FromEnvironment().ProxyFunc()
 	t := &http.Transport{
-		Proxy:                 func(r *http.Request) (*url.URL, error) { return proxy(r.URL) },
+		Proxy:                 proxy.FromEnvironment(),
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,

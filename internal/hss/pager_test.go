@@ -263,8 +263,11 @@ func TestWalkStopsWhenTheVisitorSays(t *testing.T) {
 		seen = append(seen, page...)
 		return len(seen) < 25
 	})
-	if err != nil || !res.Stopped || res.Read != 30 || len(seen) != 30 || res.Requests != 3 || len(f.requests()) != 3 || res.Records != nil {
-		t.Fatalf("res %+v, %d seen, err %v", res, len(seen), err)
+	// The page after the last one handed over may have been asked for
+	// (one in flight ahead of the visitor) before the visitor said stop;
+	// no further one.
+	if n := len(f.requests()); err != nil || !res.Stopped || res.Read != 30 || len(seen) != 30 || res.Requests != 3 || n < 3 || n > 4 || res.Records != nil {
+		t.Fatalf("res %+v, %d seen, %d requests, err %v", res, len(seen), len(f.requests()), err)
 	}
 	if seen[29].Content != "event 29" {
 		t.Fatalf("last %+v", seen[29])

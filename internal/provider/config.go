@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
 
@@ -26,7 +27,7 @@ const (
 )
 
 // knownEndpointKeys are the services an endpoints entry can override.
-var knownEndpointKeys = map[string]bool{"hss": true}
+var knownEndpointKeys = map[string]bool{"hss": true, "iam": true}
 
 type providerModel struct {
 	Region              types.String  `tfsdk:"region"`
@@ -42,6 +43,10 @@ type providerModel struct {
 	MaxRetries          types.Int64   `tfsdk:"max_retries"`
 	MaxConcurrency      types.Int64   `tfsdk:"max_concurrency"`
 	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
+	SharedConfigFile    types.String  `tfsdk:"shared_config_file"`
+	Profile             types.String  `tfsdk:"profile"`
+	AuthURL             types.String  `tfsdk:"auth_url"`
+	AssumeRole          types.Object  `tfsdk:"assume_role"`
 }
 
 // env looks up environment variables; tests give their own.
@@ -85,15 +90,33 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 	projectID := resolve(m.ProjectID, "project_id", e, "HW_PROJECT_ID")
 	eps := resolve(m.EnterpriseProjectID, "enterprise_project_id", e, "HW_ENTERPRISE_PROJECT_ID")
 	cloud := resolve(m.Cloud, "cloud", e, "HW_CLOUD") // "" leaves the domain to domainRules
+	authURL := resolve(m.AuthURL, "auth_url", e, "HW_AUTH_URL")
 
-	creds, credSource := credentials(m, e, diags)
 	insecure := boolSetting(m.Insecure, "insecure", e, "HW_INSECURE", false, diags)
 	maxRetries := intSetting(m.MaxRetries, "max_retries", e, "HW_MAX_RETRIES", defaultMaxRetries, 0, 100, diags)
 	rps := floatSetting(m.MaxRequestsPerSec, "max_requests_per_second", e, "HW_MAX_REQUESTS_PER_SECOND", diags)
 	maxConcurrency := intSetting(m.MaxConcurrency, "max_concurrency", e, "HW_MAX_CONCURRENCY", hss.DefaultMaxConcurrency, 1, hss.MaxConcurrency, diags)
+	overrides := endpointOverrides(ctx, m.Endpoints, diags)
+	if diags.HasError() {
+		return nil
+	}
+
+	creds := resolveCredentials(ctx, m, e, diags)
+	if creds == nil {
+		return nil
+	}
+	// A profile that gives the credentials also gives the region and the
+	// project when the block and the environment do not.
+	if p := creds.profile; p != nil {
+		if region.value == "" && p.Region != "" {
+			region = setting{p.Region, p.Source()}
+		}
+		if projectID.value == "" && p.ProjectID != "" && (p.Region == "" || p.Region == region.value) {
+			projectID = setting{p.ProjectID, p.Source()}
+		}
+	}
 
 	endpoint := ""
-	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if u, ok := overrides["hss"]; ok {
 		endpoint = strings.TrimSuffix(u, "/")
 	} else if region.value != "" {
@@ -104,27 +127,66 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 				"(for example region = \"cn-north-4\") or the environment variable HW_REGION_NAME, "+
 				"or give the endpoint itself with endpoints = { hss = \"https://...\" }.")
 	}
-	if projectID.value == "" {
+	iam := iamEndpoint(iamOverride(overrides, authURL), region.value, cloud.value)
+	httpIAM := iamClient(insecure)
+
+	prov := creds.provider
+	agency, domain, duration := assumeRoleSettings(ctx, m, e, creds.profile, diags)
+	if diags.HasError() {
+		return nil
+	}
+	if agency != "" {
+		if iam == "" {
+			diags.AddAttributeError(path.Root("assume_role"), "Missing IAM endpoint",
+				"assume_role exchanges credentials through IAM, whose endpoint is built from the region: set region (HW_REGION_NAME), or auth_url (HW_AUTH_URL) or endpoints.iam.")
+			return nil
+		}
+		prov = credentials.AssumeRole(prov, iam, agency, domain, duration, httpIAM)
+	}
+	// One Retrieve now: it names the source, and proves that the metadata
+	// service or the agency answers.
+	v, err := prov.Retrieve(ctx)
+	if err != nil {
+		diags.AddError("Cannot get credentials", err.Error()+".")
+		return nil
+	}
+	credSource := credentialKind(v)
+
+	if projectID.value == "" && region.value != "" && iam != "" {
+		id, err := credentials.ProjectID(ctx, prov, iam, region.value, httpIAM)
+		if err != nil {
+			diags.AddAttributeError(path.Root("project_id"), "Missing project_id",
+				fmt.Sprintf("project_id is not set, and discovering the project of region %s through IAM (%s) failed: %s.\n\n"+
+					"Set the provider attribute project_id or the environment variable HW_PROJECT_ID to the ID of your project "+
+					"in region %s (IAM console, My Credentials, API Credentials).", region.value, iam, err, region.value))
+		}
+		projectID = setting{id, "IAM"}
+	}
+	if projectID.value == "" && !diags.HasError() {
 		diags.AddAttributeError(path.Root("project_id"), "Missing project_id",
 			"The HSS API addresses every call by project. Set the provider attribute project_id or the environment "+
-				"variable HW_PROJECT_ID to the ID of your project in the region (IAM console, My Credentials, API Credentials).")
+				"variable HW_PROJECT_ID to the ID of your project in the region (IAM console, My Credentials, API Credentials), "+
+				"or set region (HW_REGION_NAME) so that the provider discovers it through IAM.")
 	}
 	if diags.HasError() {
 		return nil
 	}
 
-	client, err := hss.New(hss.Config{
-		Endpoint:       endpoint,
-		ProjectID:      projectID.value,
-		Credentials:    hss.StaticCredentials(creds),
-		Insecure:       insecure,
-		MaxRetries:     int(maxRetries),
-		MaxConcurrency: int(maxConcurrency),
-		RateLimit:      rateLimit(rps),
-		UserAgent:      userAgent(version, tfVersion),
-		Logger:         newLogger(creds),
-	})
-	if err != nil {
+	rc := &regionClients{
+		home: region.value, cloud: cloud.value,
+		hssOverride: endpoint, hasOverride: overrides["hss"] != "",
+		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: creds.profile,
+		base: hss.Config{
+			Credentials:    hssCredentials{prov},
+			Insecure:       insecure,
+			MaxRetries:     int(maxRetries),
+			MaxConcurrency: int(maxConcurrency),
+			RateLimit:      rateLimit(rps), // one limiter for every region's client
+			UserAgent:      userAgent(version, tfVersion),
+			Logger:         newLogger(hss.Credentials{AccessKey: v.AccessKey, SecretKey: v.SecretKey, SecurityToken: v.SecurityToken, AuthToken: v.AuthToken}),
+		},
+	}
+	if _, err := rc.build(region.value, endpoint, projectID.value); err != nil {
 		diags.AddError("Invalid HSS endpoint", fmt.Sprintf("Cannot build the HSS client for %s: %s.", endpoint, err))
 		return nil
 	}
@@ -133,63 +195,8 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 		EnterpriseProjectID: eps.value,
 		CredentialSource:    credSource,
 		MaxRetries:          int(maxRetries),
-		ClientFor: func(r string) (auditlogs.Lister, error) {
-			if r != "" && r != region.value {
-				return nil, fmt.Errorf("region %q differs from the provider's region %q, and project_id belongs to %q: "+
-					"declare a provider alias with region = %q and that region's project_id, and select it with provider = hss.<alias>",
-					r, region.value, region.value, r)
-			}
-			return client, nil
-		},
+		ClientFor:           rc.client,
 	}
-}
-
-// credentials picks AK/SK (with an optional security token) or an IAM
-// token. The provider block wins over the environment as a whole, so a
-// stray HW_AUTH_TOKEN does not clash with keys written in the block.
-func credentials(m providerModel, e env, diags *diag.Diagnostics) (hss.Credentials, string) {
-	fromBlock := !m.AccessKey.IsNull() || !m.SecretKey.IsNull() || !m.SecurityToken.IsNull() || !m.Token.IsNull()
-	lookup := e
-	where := "the environment (HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN, HW_AUTH_TOKEN)"
-	if fromBlock {
-		lookup = emptyEnv{}
-		where = "the provider block"
-	}
-	c := hss.Credentials{
-		AccessKey:     resolve(m.AccessKey, "access_key", lookup, "HW_ACCESS_KEY").value,
-		SecretKey:     resolve(m.SecretKey, "secret_key", lookup, "HW_SECRET_KEY").value,
-		SecurityToken: resolve(m.SecurityToken, "security_token", lookup, "HW_SECURITY_TOKEN").value,
-		AuthToken:     resolve(m.Token, "token", lookup, "HW_AUTH_TOKEN").value,
-	}
-	hasKeys := c.AccessKey != "" || c.SecretKey != ""
-	switch {
-	case hasKeys && c.AuthToken != "":
-		diags.AddError("Conflicting credentials",
-			"Both access_key/secret_key and token are set in "+where+". Use one: access_key and secret_key "+
-				"(HW_ACCESS_KEY, HW_SECRET_KEY) to sign requests, or token (HW_AUTH_TOKEN) to send an IAM token.")
-	case c.AccessKey != "" && c.SecretKey == "":
-		diags.AddAttributeError(path.Root("secret_key"), "Missing secret_key",
-			"access_key is set in "+where+" but secret_key is not. Set the provider attribute secret_key or HW_SECRET_KEY.")
-	case c.SecretKey != "" && c.AccessKey == "":
-		diags.AddAttributeError(path.Root("access_key"), "Missing access_key",
-			"secret_key is set in "+where+" but access_key is not. Set the provider attribute access_key or HW_ACCESS_KEY.")
-	case c.SecurityToken != "" && !hasKeys:
-		diags.AddAttributeError(path.Root("security_token"), "security_token without keys",
-			"security_token belongs to temporary credentials: set it together with their access_key and secret_key "+
-				"(HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN).")
-	case !hasKeys && c.AuthToken == "":
-		diags.AddError("Missing credentials",
-			"No credentials were found in the provider block or the environment. Set access_key and secret_key "+
-				"(or HW_ACCESS_KEY and HW_SECRET_KEY), adding security_token (HW_SECURITY_TOKEN) for temporary credentials; "+
-				"or set token (HW_AUTH_TOKEN) to an IAM user token.")
-	}
-	kind := "access_key/secret_key"
-	if c.SecurityToken != "" {
-		kind = "temporary access_key/secret_key/security_token"
-	} else if c.AuthToken != "" {
-		kind = "token"
-	}
-	return c, kind + " from " + where
 }
 
 type emptyEnv struct{}
@@ -271,7 +278,7 @@ func endpointOverrides(ctx context.Context, m types.Map, diags *diag.Diagnostics
 		v := raw[k].ValueString()
 		at := path.Root("endpoints").AtMapKey(k)
 		if !knownEndpointKeys[k] {
-			diags.AddAttributeWarning(at, "Unused endpoint", fmt.Sprintf("This provider uses no service named %q; the endpoints key that matters is hss.", k))
+			diags.AddAttributeWarning(at, "Unused endpoint", fmt.Sprintf("This provider uses no service named %q; the endpoints keys that matter are hss and iam.", k))
 			continue
 		}
 		u, err := url.Parse(v)
@@ -295,6 +302,8 @@ func unknownAttributes(m providerModel) []string {
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
 		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
 		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(),
+		"shared_config_file":      m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
+		"assume_role": m.AssumeRole.IsUnknown() || hasUnknownAttribute(m.AssumeRole),
 	} {
 		if unknown {
 			out = append(out, name)
@@ -302,6 +311,15 @@ func unknownAttributes(m providerModel) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func hasUnknownAttribute(o types.Object) bool {
+	for _, v := range o.Attributes() {
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }
 
 func hasUnknownElement(m types.Map) bool {

@@ -12,7 +12,22 @@ import (
 
 type mapEnv map[string]string
 
-func (m mapEnv) Lookup(k string) (string, bool) { v, ok := m[k]; return v, ok }
+func (m mapEnv) Lookup(k string) (string, bool) {
+	if v, ok := m[k]; ok {
+		return v, ok
+	}
+	// No test looks in the real home directory or waits on 169.254.169.254.
+	switch k {
+	case "HW_SHARED_CONFIG_FILE":
+		return "/nonexistent/hss-provider-test/config.json", true
+	case "HW_METADATA_ENDPOINT":
+		return closedEndpoint, true
+	}
+	return "", false
+}
+
+// closedEndpoint refuses connections at once.
+const closedEndpoint = "http://127.0.0.1:1"
 
 func nullModel() providerModel {
 	return providerModel{
@@ -20,6 +35,8 @@ func nullModel() providerModel {
 		SecurityToken: types.StringNull(), Token: types.StringNull(), ProjectID: types.StringNull(),
 		EnterpriseProjectID: types.StringNull(), Cloud: types.StringNull(), Endpoints: types.MapNull(types.StringType),
 		Insecure: types.BoolNull(), MaxRetries: types.Int64Null(), MaxConcurrency: types.Int64Null(), MaxRequestsPerSec: types.Float64Null(),
+		SharedConfigFile: types.StringNull(), Profile: types.StringNull(), AuthURL: types.StringNull(),
+		AssumeRole: types.ObjectNull(assumeRoleAttrTypes),
 	}
 }
 
@@ -37,7 +54,7 @@ func TestConfigureFromEnvironment(t *testing.T) {
 	var diags diag.Diagnostics
 	data := configure(context.Background(), nullModel(), mapEnv{
 		"HW_REGION_NAME": "cn-north-4", "HW_ACCESS_KEY": "AK", "HW_SECRET_KEY": "SK", "HW_PROJECT_ID": "p1",
-		"HW_ENTERPRISE_PROJECT_ID": "0", "HW_MAX_RETRIES": "2",
+		"HW_ENTERPRISE_PROJECT_ID": "0", "HW_MAX_RETRIES": "2", "HW_AUTH_URL": closedEndpoint,
 	}, "1.2.3", "1.11.4", &diags)
 	if diags.HasError() || data == nil {
 		t.Fatalf("%v", diags)
@@ -48,10 +65,10 @@ func TestConfigureFromEnvironment(t *testing.T) {
 	if data.CredentialSource != "access_key/secret_key from the environment (HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN, HW_AUTH_TOKEN)" {
 		t.Fatalf("source %q", data.CredentialSource)
 	}
-	if _, err := data.ClientFor("cn-north-4"); err != nil {
+	if _, err := data.ClientFor(context.Background(), "cn-north-4"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := data.ClientFor("eu-west-101"); err == nil || !strings.Contains(err.Error(), "provider alias") {
+	if _, err := data.ClientFor(context.Background(), "eu-west-101"); err == nil || !strings.Contains(err.Error(), "provider alias") {
 		t.Fatalf("err %v", err)
 	}
 }
@@ -89,7 +106,7 @@ func TestConfigureCredentialErrors(t *testing.T) {
 		"token only":      {with("HW_SECURITY_TOKEN", "st"), []string{"security_token without keys"}},
 		"conflict":        {with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "t"), []string{"Conflicting credentials", "token (HW_AUTH_TOKEN)"}},
 		"no region":       {mapEnv{"HW_PROJECT_ID": "p", "HW_AUTH_TOKEN": "t"}, []string{"Missing region", "HW_REGION_NAME", "endpoints"}},
-		"no project":      {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t"}, []string{"Missing project_id", "HW_PROJECT_ID"}},
+		"no project":      {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t", "HW_AUTH_URL": closedEndpoint}, []string{"Missing project_id", "region r", "HW_PROJECT_ID"}},
 		"bad insecure":    {with("HW_AUTH_TOKEN", "t", "HW_INSECURE", "maybe"), []string{"Invalid HW_INSECURE", "true or false"}},
 		"bad retries":     {with("HW_AUTH_TOKEN", "t", "HW_MAX_RETRIES", "lots"), []string{"Invalid HW_MAX_RETRIES"}},
 		"bad concurrency": {with("HW_AUTH_TOKEN", "t", "HW_MAX_CONCURRENCY", "17"), []string{"Invalid HW_MAX_CONCURRENCY", "from 1 to 16"}},
@@ -156,7 +173,7 @@ func TestConfigureDefaultEndpoint(t *testing.T) {
 			if diags.HasError() {
 				t.Fatal(diags)
 			}
-			c, err := data.ClientFor("")
+			c, err := data.ClientFor(context.Background(), "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -116,3 +116,47 @@ provider "hss" {
 		}
 	}
 }
+
+// IAM (project discovery) and the ECS metadata service go through the
+// proxies too: HTTPS_PROXY for IAM's https endpoint, HTTP_PROXY for the
+// metadata service's http one. Not parallel: it sets the environment.
+func TestAccProvider_proxyForIAMAndMetadata(t *testing.T) {
+	proxy := &connectRecorder{}
+	ps := httptest.NewServer(proxy)
+	defer ps.Close()
+	t.Setenv("HTTPS_PROXY", ps.URL)
+	t.Setenv("HTTP_PROXY", ps.URL)
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("HW_METADATA_ENDPOINT", "http://169.254.169.254")
+
+	for _, tc := range []struct {
+		name, config, host string
+		err                *regexp.Regexp
+	}{
+		{"IAM", fmt.Sprintf(`
+provider "hss" {
+  region     = "eu-west-101"
+  access_key = %q
+  secret_key = %q
+}
+`, acctest.AccessKey, acctest.SecretKey), "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
+		{"metadata", `
+provider "hss" {
+  region     = "cn-north-4"
+  project_id = "p"
+}
+`, "GET 169.254.169.254", regexp.MustCompile(`(?s)Missing credentials.*metadata`)},
+	} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      tc.config + dataSource(),
+				ExpectError: tc.err,
+			}},
+		})
+		seen := proxy.seen()
+		if len(seen) == 0 || seen[len(seen)-1] != tc.host {
+			t.Fatalf("%s: the proxy saw %v, want %s", tc.name, seen, tc.host)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
-				MarkdownDescription: "ID of the project of `region`. Environment: `HW_PROJECT_ID`.",
+				MarkdownDescription: "ID of the project of `region`. Environment: `HW_PROJECT_ID`. Default: the shared config profile's, else discovered once through IAM (`GET /v3/projects?name={region}`).",
 			},
 			"enterprise_project_id": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
@@ -93,7 +93,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"endpoints": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Service endpoints that replace the defaults, by service name. The key `hss` sets the HSS base URL (`http` or `https`), e.g. `{ hss = \"https://hss.example.internal\" }`.",
+				MarkdownDescription: "Service endpoints that replace the defaults, by service name. The key `hss` sets the HSS base URL (`http` or `https`), e.g. `{ hss = \"https://hss.example.internal\" }`; the key `iam` sets the IAM endpoint (project discovery, `assume_role`) and wins over `auth_url`.",
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
@@ -115,6 +115,40 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "How many pages of one read may be in flight at once, from 1 to 16, once the first page has given `total_num`. " +
 					"Halved whenever the service throttles (429), grown back after a run of successes. CCE `line_num` pages are read one after another whatever it says. " +
 					"Environment: `HW_MAX_CONCURRENCY`. Default: `4`.",
+			},
+			"shared_config_file": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Path of the KooCLI (`hcloud`) shared config file, read when neither the provider block nor the environment gives credentials: " +
+					"its profile gives the access key, secret key and security token, and the `region` and `project_id` when those are not set. " +
+					"Environment: `HW_SHARED_CONFIG_FILE`. Default: `~/.hcloud/config.json`.",
+			},
+			"profile": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Profile of the shared config file. Environment: `HW_PROFILE`. Default: the file's current profile. " +
+					"A profile whose keys KooCLI stored encrypted cannot be read: run `hcloud configure set --cli-auth-encrypt=false` and configure it again.",
+			},
+			"auth_url": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "IAM endpoint, for project discovery and `assume_role`. Environment: `HW_AUTH_URL`. Default: `https://iam.{region}.{cloud}`; `endpoints.iam` wins over it.",
+			},
+			"assume_role": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Exchange the configured credentials for the temporary credentials of an IAM agency, renewed before they expire. " +
+					"The shared config profile's `agencyName` and `agencyDomainName` do the same when this is not set.",
+				Attributes: map[string]schema.Attribute{
+					"agency_name": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						MarkdownDescription: "Name of the agency. Environment: `HW_ASSUME_ROLE_AGENCY_NAME`.",
+					},
+					"domain_name": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						MarkdownDescription: "Name of the account (domain) that created the agency. Environment: `HW_ASSUME_ROLE_DOMAIN_NAME`.",
+					},
+					"duration": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						MarkdownDescription: "How long the agency's credentials last, from `15m` to `24h`, e.g. `\"1h\"`. Default: `1h`.",
+					},
+				},
 			},
 		},
 	}

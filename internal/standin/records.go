@@ -95,9 +95,9 @@ func contentVerb(content string) string {
 // page filters the records and cuts the requested page. With line_num the
 // page starts after that record (offset ignored; unknown line_num gives an
 // empty page); otherwise at offset, or at 0 in CursorOnly mode.
-func (s *Server) page(q auditQuery) listResponse {
+func (s *Server) page(records []Record, q auditQuery) listResponse {
 	var hits []Record
-	for _, r := range s.records {
+	for _, r := range records {
 		if q.matches(r) {
 			hits = append(hits, r)
 		}

@@ -44,6 +44,9 @@ type Options struct {
 	Tokens []string
 	// Records is the data served.
 	Records []Record
+	// OtherProjects are further projects of the account (another region's,
+	// say), by project id, each with the records it serves.
+	OtherProjects map[string][]Record
 	// Paging selects the paging behaviour (default OffsetHonoured).
 	Paging PagingMode
 	// MaxLimit is the largest accepted limit (default DefaultMaxLimit);
@@ -81,6 +84,7 @@ type LoggedRequest struct {
 type Server struct {
 	opts    Options
 	records []Record // sorted newest first, see sortRecords
+	others  map[string][]Record
 
 	mu     sync.Mutex
 	log    []*LoggedRequest
@@ -98,7 +102,13 @@ func New(opts Options) *Server {
 	}
 	recs := append([]Record(nil), opts.Records...)
 	sortRecords(recs)
-	return &Server{opts: opts, records: recs}
+	others := map[string][]Record{}
+	for id, rs := range opts.OtherProjects {
+		rs = append([]Record(nil), rs...)
+		sortRecords(rs)
+		others[id] = rs
+	}
+	return &Server{opts: opts, records: recs, others: others}
 }
 
 // Requests returns a copy of every request received since New or Reset, in
@@ -160,12 +170,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 		writeError(w, e.status, e.code, e.msg)
 		return
 	}
-	if project != s.opts.ProjectID {
+	recs, ok := s.others[project]
+	if project == s.opts.ProjectID {
+		recs, ok = s.records, true
+	}
+	if !ok {
 		writeError(w, http.StatusForbidden, "HSS.0003",
 			"project_id "+project+" in the path is not a project of this account")
 		return
 	}
-	if p := r.Header.Get("X-Project-Id"); p != "" && p != s.opts.ProjectID {
+	if p := r.Header.Get("X-Project-Id"); p != "" && p != project {
 		writeError(w, http.StatusForbidden, "HSS.0003",
 			"X-Project-Id "+p+" does not match project_id "+project+" in the path")
 		return
@@ -175,7 +189,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 		writeError(w, e.status, e.code, e.msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.page(q))
+	writeJSON(w, http.StatusOK, s.page(recs, q))
 }
 
 // parsePath returns the project id of /v5/{project_id}/container/kubernetes/cluster/audit-logs.

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+// regionClients builds and caches one HSS client per region, so that a
+// data source's region argument reads that region with that region's
+// project, discovered through IAM once per provider instance. Every
+// client shares the provider's credentials, retry settings and rate
+// limiter.
+type regionClients struct {
+	home        string // the provider's region
+	cloud       string
+	hssOverride string // the HSS endpoint of home (endpoints.hss or the default)
+	hasOverride bool   // endpoints.hss is set: it serves every region
+	iamOverride string // endpoints.iam or auth_url, "" for the default
+	httpIAM     *http.Client
+	creds       credentials.Provider
+	profile     *credentials.Profile
+	base        hss.Config
+
+	mu      sync.Mutex // held during a discovery, so a region is discovered once
+	clients map[string]*hss.Client
+}
+
+// build makes and caches the client of region r.
+func (rc *regionClients) build(r, endpoint, projectID string) (*hss.Client, error) {
+	cfg := rc.base
+	cfg.Endpoint, cfg.ProjectID = endpoint, projectID
+	c, err := hss.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.clients == nil {
+		rc.clients = map[string]*hss.Client{}
+	}
+	rc.clients[r] = c
+	return c, nil
+}
+
+// client returns the client of region r ("" is the provider's region).
+func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister, error) {
+	if r == "" {
+		r = rc.home
+	}
+	rc.mu.Lock()
+	c, ok := rc.clients[r]
+	rc.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if c, ok := rc.clients[r]; ok { // discovered while this call waited
+		return c, nil
+	}
+	endpoint := rc.hssOverride
+	if !rc.hasOverride {
+		endpoint = serviceEndpoint("hss", r, rc.cloud)
+	}
+	project := ""
+	if p := rc.profile; p != nil && p.Region == r && p.ProjectID != "" {
+		project = p.ProjectID
+	} else {
+		iam := iamEndpoint(rc.iamOverride, r, rc.cloud)
+		id, err := credentials.ProjectID(ctx, rc.creds, iam, r, rc.httpIAM)
+		if err != nil {
+			return nil, fmt.Errorf("the project of region %s is not known (project_id belongs to the provider's region %s), "+
+				"and discovering it through IAM (%s) failed: %w. Declare a provider alias with region = %q and that region's project_id, "+
+				"and select it with provider = hss.<alias>", r, rc.home, iam, err, r)
+		}
+		project = id
+	}
+	cfg := rc.base
+	cfg.Endpoint, cfg.ProjectID = endpoint, project
+	c, err := hss.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cannot build the HSS client of region %s for %s: %w", r, endpoint, err)
+	}
+	rc.clients[r] = c
+	return c, nil
+}

@@ -1,0 +1,127 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/acctest"
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
+)
+
+// One provider block reads two regions: the data source's region selects
+// that region's project, discovered through IAM, and its records.
+func TestAccRegionPerDataSource(t *testing.T) {
+	const otherRegion, otherProject = "ap-southeast-3", "5e1f0c2b9a8d47e6b3c4a2f1e0d9c8b7"
+	other := []standin.Record{
+		{ClusterID: standin.SeedIDCClusterID, ClusterName: "ap-cluster", HostName: "ap-node-1", Content: "ap record 1", Time: now.Add(-time.Hour).UnixMilli()},
+		{ClusterID: standin.SeedIDCClusterID, ClusterName: "ap-cluster", HostName: "ap-node-1", Content: "ap record 2", Time: now.Add(-2 * time.Hour).UnixMilli()},
+	}
+	s, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now), OtherProjects: map[string][]standin.Record{otherProject: other}})
+	iam, iamURL := serveIAM(t, standin.IAMOptions{
+		Keys:     map[string]string{acctest.AccessKey: acctest.SecretKey},
+		Projects: map[string]string{acctest.Region: acctest.ProjectID, otherRegion: otherProject},
+	})
+	config := fmt.Sprintf(`
+provider "hss" {
+  region     = %q
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+  endpoints  = { hss = %q, iam = %q }
+}
+
+data "hss_cluster_audit_logs" "test" {
+  cluster_id = %[7]q
+  start_time = %[8]d
+  end_time   = %[9]d
+}
+
+data "hss_cluster_audit_logs" "other" {
+  region     = %[10]q
+  cluster_id = %[7]q
+  start_time = %[8]d
+  end_time   = %[9]d
+}
+`, acctest.Region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey, url, iamURL,
+		standin.SeedIDCClusterID, now.Add(-72*time.Hour).UnixMilli(), now.UnixMilli(), otherRegion)
+
+	otherAddr := "data.hss_cluster_audit_logs.other"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: append(readsAll(),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.Region)),
+				statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("region"), knownvalue.StringExact(otherRegion)),
+				statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("total_num"), knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("data_list"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"content": knownvalue.StringExact("ap record 1"), "cluster_name": knownvalue.StringExact("ap-cluster")}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"content": knownvalue.StringExact("ap record 2")}),
+				})),
+			),
+			Check: func(*terraform.State) error {
+				// The provider's own project is configured: IAM is asked
+				// only for the other region's, once per provider instance.
+				reqs := iam.Requests()
+				if len(reqs) == 0 {
+					return fmt.Errorf("no project discovery")
+				}
+				for _, r := range reqs {
+					if r.Path != standin.IAMProjectsPath || r.Query.Get("name") != otherRegion || r.Status != 200 {
+						return fmt.Errorf("IAM request %s %s?%v answered %d", r.Method, r.Path, r.Query, r.Status)
+					}
+				}
+				seen := map[string]bool{}
+				for _, r := range s.Requests() {
+					seen[r.Path] = true
+				}
+				for _, p := range []string{acctest.ProjectID, otherProject} {
+					if !seen["/v5/"+p+standin.APIPathSuffix] {
+						return fmt.Errorf("no request for project %s in %v", p, seen)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A region where the account has no project: the read fails naming the
+// region, IAM and the way out, and no HSS request is sent for it.
+func TestAccRegionWithoutProject(t *testing.T) {
+	_, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now)})
+	_, iamURL := serveIAM(t, standin.IAMOptions{
+		Keys:     map[string]string{acctest.AccessKey: acctest.SecretKey},
+		Projects: map[string]string{acctest.Region: acctest.ProjectID},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "hss" {
+  region     = %q
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+  endpoints  = { hss = %q, iam = %q }
+}
+
+data "hss_cluster_audit_logs" "test" {
+  region     = "la-south-2"
+  cluster_id = "c"
+  start_time = 0
+  end_time   = 1
+}
+`, acctest.Region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey, url, iamURL),
+			ExpectError: regexp.MustCompile(`(?s)Region not served.*region\s+la-south-2.*no\s+project.*provider\s+alias`),
+		}},
+	})
+}
