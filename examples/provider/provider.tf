@@ -1,8 +1,9 @@
-# Credentials are best left to the environment (HW_ACCESS_KEY, HW_SECRET_KEY,
-# HW_SECURITY_TOKEN or HW_AUTH_TOKEN); the rest may live here or there too.
+# With credentials in the environment (HW_ACCESS_KEY and HW_SECRET_KEY) or in
+# the KooCLI profile (~/.hcloud/config.json), an empty block is enough: the
+# region comes from HW_REGION_NAME or the profile, and the project is
+# discovered through IAM.
 provider "hss" {
-  region     = "cn-north-4"
-  project_id = "0123456789abcdef0123456789abcdef"
+  region = "cn-north-4"
 
   # Read every enterprise project the caller may see, unless a data source
   # says otherwise.

@@ -40,7 +40,7 @@ func Schema(ctx context.Context) schema.Schema {
 			"region": schema.StringAttribute{
 				Optional: true, Computed: true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				MarkdownDescription: "Region to read from. Defaults to the provider's `region`.",
+				MarkdownDescription: "Region to read from, with that region's endpoint and project (discovered through IAM once per provider configuration when it is not the provider's region). Defaults to the provider's `region`.",
 			},
 			"enterprise_project_id": schema.StringAttribute{
 				Optional: true, Computed: true,

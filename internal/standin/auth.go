@@ -143,7 +143,22 @@ func (s *Server) secretFor(ak string) (sk, token string, ok bool) {
 			return t.SecretKey, t.SecurityToken, true
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.accepted {
+		if ak == t.AccessKey && t.SecretKey != "" {
+			return t.SecretKey, t.SecurityToken, true
+		}
+	}
 	return "", "", false
+}
+
+// AcceptTemporary makes the Server accept temporary credentials issued
+// after New, such as those an IAM stand-in hands out for assume_role.
+func (s *Server) AcceptTemporary(c TempCredential) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accepted = append(s.accepted, c)
 }
 
 // resign builds the SDK request a correct client would have signed and

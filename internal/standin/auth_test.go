@@ -152,3 +152,41 @@ func TestTokenAuth(t *testing.T) {
 	req.Header.Del("X-Auth-Token")
 	wantError(t, do(t, req), 401, "APIGW.0301", "no credentials")
 }
+
+// Temporary credentials accepted after New (as an IAM stand-in issues
+// them) sign requests like the configured ones; before, they are unknown.
+func TestAcceptTemporary(t *testing.T) {
+	s, ts := newServer(t, nil)
+	tmp := standin.TempCredential{AccessKey: "LATERTEMPAK000000001", SecretKey: "later-sk", SecurityToken: "later-token"}
+	sign := signing{ak: tmp.AccessKey, sk: tmp.SecretKey, date: testNow,
+		headers: map[string]string{"X-Project-Id": standin.SeedProjectID, "X-Security-Token": tmp.SecurityToken}}
+	if b := do(t, signedRequest(t, ts.URL, baseQuery(), sign)); b.Status != http.StatusUnauthorized {
+		t.Fatalf("unknown key: status %d: %s", b.Status, b.Raw)
+	}
+	s.AcceptTemporary(tmp)
+	if b := do(t, signedRequest(t, ts.URL, baseQuery(), sign)); b.Status != http.StatusOK {
+		t.Fatalf("accepted key: status %d: %s", b.Status, b.Raw)
+	}
+}
+
+// Another project of the account answers with its own records; a project
+// that is not the account's is refused.
+func TestOtherProjects(t *testing.T) {
+	const other = "0f0e0d0c0b0a09080706050403020100"
+	_, ts := newServer(t, func(o *standin.Options) {
+		o.OtherProjects = map[string][]standin.Record{other: {{ClusterID: "c", Content: "other", Time: testNow.Add(-time.Minute).UnixMilli()}}}
+	})
+	q := baseQuery()
+	q.Set("cluster_id", "c")
+	for project, want := range map[string]int{other: http.StatusOK, "ffffffffffffffffffffffffffffffff": http.StatusForbidden} {
+		sign := demoSigning()
+		sign.path, sign.headers = "/v5/"+project+standin.APIPathSuffix, nil
+		b := do(t, signedRequest(t, ts.URL, q, sign))
+		if b.Status != want {
+			t.Fatalf("%s: status %d: %s", project, b.Status, b.Raw)
+		}
+		if want == http.StatusOK && (len(b.DataList) != 1 || b.DataList[0].Content != "other") {
+			t.Fatalf("%s: %s", project, b.Raw)
+		}
+	}
+}

@@ -64,6 +64,8 @@ type signing struct {
 	// plainQuery adds query values to the SDK request as plain strings,
 	// the mistake the SDK signer silently ignores.
 	plainQuery bool
+	// path is the request's path; default apiPath.
+	path string
 }
 
 func demoSigning() signing {
@@ -74,8 +76,11 @@ func demoSigning() signing {
 // signedRequest signs GET base+path?q with the SDK signer and builds the
 // http.Request by hand (so plain-string query values are still sent).
 func signedRequest(t *testing.T, base string, q url.Values, s signing) *http.Request {
-	const path = apiPath
 	t.Helper()
+	path := apiPath
+	if s.path != "" {
+		path = s.path
+	}
 	b := request.NewHttpRequestBuilder().WithEndpoint(base).WithMethod(http.MethodGet).WithPath(path)
 	for k := range q {
 		if s.plainQuery {

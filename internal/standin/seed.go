@@ -9,6 +9,8 @@ import (
 // Identifiers shared by the seed data, tests and `make demo`.
 const (
 	SeedProjectID = "2a6d0b9c4e8f41d7a3c5b1e09f7d6c42"
+	// SeedOtherProjectID is the account's project in a second region.
+	SeedOtherProjectID = "8d3b7e1f05a94c62b8e0d4a6f2c91e57"
 
 	// SeedCCEClusterID is a CCE cluster whose records all carry line_num.
 	SeedCCEClusterID   = "6f1e4c2a-93b7-4d0e-8a5c-7b2f19d3e460"

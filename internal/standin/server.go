@@ -86,9 +86,10 @@ type Server struct {
 	records []Record // sorted newest first, see sortRecords
 	others  map[string][]Record
 
-	mu     sync.Mutex
-	log    []*LoggedRequest
-	faults []Fault
+	mu       sync.Mutex
+	log      []*LoggedRequest
+	faults   []Fault
+	accepted []TempCredential // see AcceptTemporary
 }
 
 // New returns a Server answering from opts. Records are copied and sorted

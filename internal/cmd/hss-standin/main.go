@@ -1,6 +1,12 @@
 // Command hss-standin serves the local HSS audit-log stand-in
 // (internal/standin) with the seed data, for `make demo` and manual tries.
 //
+// The same address answers IAM's project listing and agency token exchange
+// (internal/standin's IAM), so that project discovery, a data source in a
+// second region (-other-region, whose project serves a copy of the seed)
+// and assume_role can be tried too: point endpoints.hss and endpoints.iam
+// (or auth_url) at the base URL.
+//
 // It listens on -addr (a free port by default), writes its base URL to
 // -url-file once listening so a Makefile can pick it up, logs one line per
 // request to stderr, and exits cleanly on SIGINT/SIGTERM.
@@ -38,14 +44,23 @@ func run() error {
 	paging := flag.String("paging", "offset", "paging mode: offset (offset honoured) or cursor (offset ignored, line_num only)")
 	latency := flag.Duration("latency", 0, "latency added to each request")
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	region := flag.String("region", "cn-north-4", "region of -project-id, for IAM's project listing")
+	otherRegion := flag.String("other-region", "eu-west-101", "a second region of the account, with its own project and a copy of the seed")
 	flag.Parse()
 
+	seed := standin.Seed(time.Now())
 	opts := standin.Options{
 		ProjectID: *project, AccessKey: *ak, SecretKey: *sk,
-		Records: standin.Seed(time.Now()), Latency: *latency,
+		Records: seed, Latency: *latency,
+		OtherProjects: map[string][]standin.Record{standin.SeedOtherProjectID: seed},
+	}
+	iamOpts := standin.IAMOptions{
+		Keys:     map[string]string{*ak: *sk},
+		Projects: map[string]string{*region: *project, *otherRegion: standin.SeedOtherProjectID},
 	}
 	if *token != "" {
 		opts.Tokens = []string{*token}
+		iamOpts.Tokens = []string{*token}
 	}
 	switch *paging {
 	case "offset":
@@ -68,10 +83,16 @@ func run() error {
 		}
 	}
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
-	log.Printf("hss-standin: serving %s (project %s, access key %s, %s paging, %d records)",
-		base, *project, *ak, *paging, len(opts.Records))
+	log.Printf("hss-standin: serving HSS and IAM at %s (project %s in %s, %s in %s, access key %s, %s paging, %d records)",
+		base, *project, *region, standin.SeedOtherProjectID, *otherRegion, *ak, *paging, len(opts.Records))
 
-	srv := &http.Server{Handler: logRequests(standin.New(opts)), ReadHeaderTimeout: 10 * time.Second}
+	// Credentials IAM issues for assume_role are accepted by HSS too.
+	hss := standin.New(opts)
+	iamOpts.OnIssue = func(c standin.IssuedCredential) { hss.AcceptTemporary(c.TempCredential) }
+	mux := http.NewServeMux()
+	mux.Handle("/v5/", hss)
+	mux.Handle("/", standin.NewIAM(iamOpts))
+	srv := &http.Server{Handler: logRequests(mux), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
