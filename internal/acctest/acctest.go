@@ -25,9 +25,57 @@ const (
 	TempSecretKey = "acctest-temp-secret-key-0000000001"
 	SecurityToken = "acctest-security-token-0000000001"
 	AuthToken     = "acctest-iam-token-0000000000000001"
-	ProjectID     = standin.SeedProjectID
-	Region        = "cn-north-4"
+	// The temporary credentials of an agency, as an IAM stand-in issues
+	// them for assume_role.
+	AgencyAccessKey     = "ACCTESTAGENCYAK00001"
+	AgencySecretKey     = "acctest-agency-secret-0001"
+	AgencySecurityToken = "acctest-agency-token-0001"
+	ProjectID           = standin.SeedProjectID
+	Region              = "cn-north-4"
 )
+
+// Secrets are every credential value the tests hand the provider or its
+// stand-ins issue: none may appear in any log of the test suite.
+var Secrets = []string{AccessKey, SecretKey, TempAccessKey, TempSecretKey, SecurityToken, AuthToken,
+	AgencyAccessKey, AgencySecretKey, AgencySecurityToken, standin.DemoAccessKey, standin.DemoSecretKey}
+
+// Variables declares the credentials as sensitive input variables, which
+// Main sets through TF_VAR_ environment variables. Configurations refer to
+// them (access_key = var.hss_access_key) and never hold a secret: Terraform
+// quotes configuration lines in its errors, and those go to the logs.
+const Variables = `
+variable "hss_access_key" {
+  type      = string
+  sensitive = true
+}
+variable "hss_secret_key" {
+  type      = string
+  sensitive = true
+}
+variable "hss_temp_access_key" {
+  type      = string
+  sensitive = true
+}
+variable "hss_temp_secret_key" {
+  type      = string
+  sensitive = true
+}
+variable "hss_security_token" {
+  type      = string
+  sensitive = true
+}
+variable "hss_token" {
+  type      = string
+  sensitive = true
+}
+`
+
+// variableValues are the TF_VAR_ values of Variables.
+var variableValues = map[string]string{
+	"TF_VAR_hss_access_key": AccessKey, "TF_VAR_hss_secret_key": SecretKey,
+	"TF_VAR_hss_temp_access_key": TempAccessKey, "TF_VAR_hss_temp_secret_key": TempSecretKey,
+	"TF_VAR_hss_security_token": SecurityToken, "TF_VAR_hss_token": AuthToken,
+}
 
 // ProtoV6ProviderFactories serves the provider in process, as main.go
 // serves it: with the direct read path.
@@ -65,6 +113,9 @@ func Main(m *testing.M) {
 	// metadata service.
 	_ = os.Setenv("HW_SHARED_CONFIG_FILE", filepath.Join(dir, "no-such-config.json"))
 	_ = os.Setenv("HW_METADATA_ENDPOINT", ClosedEndpoint)
+	for k, v := range variableValues {
+		_ = os.Setenv(k, v)
+	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
@@ -103,16 +154,16 @@ func serve(t *testing.T, opts standin.Options, start func(http.Handler) *httptes
 }
 
 // ProviderConfig is a provider block that signs with the test AK/SK and
-// sends every request to url.
+// sends every request to url, with the declarations of Variables.
 func ProviderConfig(url string, extra string) string {
-	return fmt.Sprintf(`
+	return Variables + fmt.Sprintf(`
 provider "hss" {
   region     = %q
   project_id = %q
-  access_key = %q
-  secret_key = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
   endpoints  = { hss = %q }
   %s
 }
-`, Region, ProjectID, AccessKey, SecretKey, url, extra)
+`, Region, ProjectID, url, extra)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -29,9 +30,19 @@ type ProviderData struct {
 	MaxRetries          int
 	// ClientFor returns the client of a region ("" or the provider's region).
 	ClientFor func(ctx context.Context, region string) (Lister, error)
+	// Redact masks the credentials in a text bound for a diagnostic (a
+	// service's error message may quote an access key); nil leaves it.
+	Redact func(string) string
 	// Unknown names provider attributes unknown when the provider was
 	// configured; a read cannot proceed until they are known.
 	Unknown []string
+}
+
+func (p *ProviderData) redact(s string) string {
+	if p.Redact == nil {
+		return s
+	}
+	return p.Redact(s)
 }
 
 var (
@@ -108,11 +119,24 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 				strings.Join(data.Unknown, ", ")))
 		return nil, diags
 	}
+	// Validation let through the times Terraform 1.8 makes up while
+	// validating (see epochMillis); a read must never send them.
+	for _, t := range []struct {
+		p path.Path
+		v int64
+	}{{pathStartTime, m.StartTime.ValueInt64()}, {path.Root("end_time"), m.EndTime.ValueInt64()}} {
+		if t.v < 0 {
+			diags.Append(negativeTime(t.p, t.v))
+		}
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
 	m.applyDefaults(data)
 	q, n := m.query(), m.narrowing()
 	client, err := data.ClientFor(ctx, m.Region.ValueString())
 	if err != nil {
-		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", err.Error()+".")
+		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", data.redact(err.Error())+".")
 		return nil, diags
 	}
 	timeout, d := m.Timeouts.Read(ctx, defaultReadTimeout)
@@ -126,7 +150,7 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 	out, err := readRows(ctx, client, q, n)
 	if err != nil {
 		summary, detail := explain(err, q, data, timeout)
-		diags.AddError(summary, detail)
+		diags.AddError(data.redact(summary), data.redact(detail))
 		return nil, diags
 	}
 	for _, w := range out.warnings {

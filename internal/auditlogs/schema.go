@@ -54,12 +54,12 @@ func Schema(ctx context.Context) schema.Schema {
 			},
 			"start_time": schema.Int64Attribute{
 				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				Validators:          []validator.Int64{epochMillis{}},
 				MarkdownDescription: "Start of the window, in Unix epoch milliseconds (inclusive). Must not be after `end_time`.",
 			},
 			"end_time": schema.Int64Attribute{
 				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				Validators:          []validator.Int64{epochMillis{}},
 				MarkdownDescription: "End of the window, in Unix epoch milliseconds (inclusive).",
 			},
 			"cluster_name": filterAttribute("Only logs of the cluster with this name."),

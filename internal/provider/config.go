@@ -80,6 +80,16 @@ func resolve(v types.String, attr string, e env, keys ...string) setting {
 // configure resolves the provider's settings and builds what the data
 // sources need. It returns nil when diags holds an error.
 func configure(ctx context.Context, m providerModel, e env, version, tfVersion string, diags *diag.Diagnostics) *auditlogs.ProviderData {
+	// Errors may quote what a service said, and a service may quote a key.
+	secrets := &secretSet{}
+	var d diag.Diagnostics
+	data := build(ctx, m, e, version, tfVersion, secrets, &d)
+	diags.Append(redactDiagnostics(d, secrets.redact)...)
+	return data
+}
+
+// build is configure before its diagnostics are redacted.
+func build(ctx context.Context, m providerModel, e env, version, tfVersion string, secrets *secretSet, diags *diag.Diagnostics) *auditlogs.ProviderData {
 	if unknown := unknownAttributes(m); len(unknown) > 0 {
 		// Values known only after apply: say so when a read needs them,
 		// rather than fill in defaults silently.
@@ -101,7 +111,7 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 		return nil
 	}
 
-	creds := resolveCredentials(ctx, m, e, diags)
+	creds := resolveCredentials(ctx, m, e, secrets, diags)
 	if creds == nil {
 		return nil
 	}
@@ -141,7 +151,7 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 				"assume_role exchanges credentials through IAM, whose endpoint is built from the region: set region (HW_REGION_NAME), or auth_url (HW_AUTH_URL) or endpoints.iam.")
 			return nil
 		}
-		prov = credentials.AssumeRole(prov, iam, agency, domain, duration, httpIAM)
+		prov = remembered{credentials.AssumeRole(prov, iam, agency, domain, duration, httpIAM), secrets}
 	}
 	// One Retrieve now: it names the source, and proves that the metadata
 	// service or the agency answers.
@@ -183,7 +193,7 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 			MaxConcurrency: int(maxConcurrency),
 			RateLimit:      rateLimit(rps), // one limiter for every region's client
 			UserAgent:      userAgent(version, tfVersion),
-			Logger:         newLogger(hss.Credentials{AccessKey: v.AccessKey, SecretKey: v.SecretKey, SecurityToken: v.SecurityToken, AuthToken: v.AuthToken}),
+			Logger:         newLogger(secrets),
 		},
 	}
 	if _, err := rc.build(region.value, endpoint, projectID.value); err != nil {
@@ -196,6 +206,7 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 		CredentialSource:    credSource,
 		MaxRetries:          int(maxRetries),
 		ClientFor:           rc.client,
+		Redact:              secrets.redact,
 	}
 }
 
@@ -338,4 +349,23 @@ func userAgent(version, tfVersion string) string {
 		ua += " Terraform/" + tfVersion
 	}
 	return ua
+}
+
+// redactDiagnostics returns diags with every known secret masked in their
+// summaries and details.
+func redactDiagnostics(diags diag.Diagnostics, redact func(string) string) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		var r diag.Diagnostic
+		if d.Severity() == diag.SeverityError {
+			r = diag.NewErrorDiagnostic(redact(d.Summary()), redact(d.Detail()))
+		} else {
+			r = diag.NewWarningDiagnostic(redact(d.Summary()), redact(d.Detail()))
+		}
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			r = diag.WithPath(wp.Path(), r)
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -42,6 +42,21 @@ const (
 // asks it before every attempt, so renewed credentials are used mid-read.
 type hssCredentials struct{ p credentials.Provider }
 
+// remembered passes on the credentials of p, adding each value handed out
+// to the secrets masked in logs and diagnostics.
+type remembered struct {
+	p       credentials.Provider
+	secrets *secretSet
+}
+
+func (r remembered) Retrieve(ctx context.Context) (credentials.Value, error) {
+	v, err := r.p.Retrieve(ctx)
+	if err == nil {
+		r.secrets.add(v.AccessKey, v.SecretKey, v.SecurityToken, v.AuthToken)
+	}
+	return v, err
+}
+
 func (a hssCredentials) Retrieve(ctx context.Context) (hss.Credentials, error) {
 	v, err := a.p.Retrieve(ctx)
 	if err != nil {
@@ -110,8 +125,9 @@ func staticValue(c hss.Credentials, source string) credentials.Provider {
 // resolveCredentials tries, in order, the provider block, the environment,
 // the shared config profile and the ECS metadata service. It returns nil
 // when diags holds an error.
-func resolveCredentials(ctx context.Context, m providerModel, e env, diags *diag.Diagnostics) *resolvedCredentials {
+func resolveCredentials(ctx context.Context, m providerModel, e env, secrets *secretSet, diags *diag.Diagnostics) *resolvedCredentials {
 	c, _, fromBlock := staticCredentials(m, e, diags)
+	secrets.add(c.AccessKey, c.SecretKey, c.SecurityToken, c.AuthToken)
 	if diags.HasError() {
 		return nil
 	}
@@ -191,7 +207,7 @@ func resolveCredentials(ctx context.Context, m providerModel, e env, diags *diag
 		diags.AddError("Invalid credentials", err.Error()+".")
 		return nil
 	}
-	out.provider = p
+	out.provider = remembered{p, secrets}
 	return out
 }
 

@@ -122,7 +122,7 @@ func TestAccCredentialsFromECSMetadata(t *testing.T) {
 // assume_role exchanges the block's keys for the agency's temporary
 // credentials, which sign every HSS call.
 func TestAccCredentialsAssumeRole(t *testing.T) {
-	agency := standin.TempCredential{AccessKey: "ACCTESTAGENCYAK00001", SecretKey: "acctest-agency-secret-0001", SecurityToken: "acctest-agency-token-0001"}
+	agency := standin.TempCredential{AccessKey: acctest.AgencyAccessKey, SecretKey: acctest.AgencySecretKey, SecurityToken: acctest.AgencySecurityToken}
 	s, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now), Temporary: []standin.TempCredential{agency}})
 	issue := make([]standin.TempCredential, 20) // one per Configure
 	for i := range issue {
@@ -137,16 +137,16 @@ func TestAccCredentialsAssumeRole(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+			Config: acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region      = %q
   project_id  = %q
-  access_key  = %q
-  secret_key  = %q
+  access_key  = var.hss_access_key
+  secret_key  = var.hss_secret_key
   endpoints   = { hss = %q, iam = %q }
   assume_role = { agency_name = "hss-reader", domain_name = "acctest-owner", duration = "1h" }
 }
-`, acctest.Region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey, url, iamURL) + dataSource(),
+`, acctest.Region, acctest.ProjectID, url, iamURL) + dataSource(),
 			ConfigStateChecks: readsAll(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				headerSeen(s, "X-Security-Token", agency.SecurityToken),

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -11,28 +13,66 @@ import (
 // secretKeys are log field keys whose values are always masked.
 var secretKeys = []string{"access_key", "secret_key", "security_token", "token", "Authorization", "X-Auth-Token", "X-Security-Token"}
 
+// minSecretLen keeps masking by value from garbling text with a short
+// value; real access keys are 20 characters, secret keys 40.
+const minSecretLen = 8
+
+// secretSet holds every credential value a provider configuration has
+// used, renewed temporary credentials included, so that logs and
+// diagnostics can mask them by value: a service error message may quote
+// an access key.
+type secretSet struct {
+	mu   sync.RWMutex
+	vals []string
+}
+
+func (s *secretSet) add(vals ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range vals {
+		if len(v) >= minSecretLen && !contains(s.vals, v) {
+			s.vals = append(s.vals, v)
+		}
+	}
+}
+
+func (s *secretSet) values() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]string(nil), s.vals...)
+}
+
+// redact replaces every known credential value in text.
+func (s *secretSet) redact(text string) string {
+	for _, v := range s.values() {
+		text = strings.ReplaceAll(text, v, "***")
+	}
+	return text
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 // tflogLogger carries the client's log lines to tflog, masking the
 // credentials by field key and by value, in messages as in fields, so no
 // TF_LOG level shows them.
 type tflogLogger struct {
-	secrets []string
+	secrets *secretSet
 }
 
-func newLogger(c hss.Credentials) hss.Logger {
-	var s []string
-	for _, v := range []string{c.AccessKey, c.SecretKey, c.SecurityToken, c.AuthToken} {
-		if v != "" {
-			s = append(s, v)
-		}
-	}
-	return tflogLogger{secrets: s}
-}
+func newLogger(s *secretSet) hss.Logger { return tflogLogger{secrets: s} }
 
 func (l tflogLogger) mask(ctx context.Context) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretKeys...)
-	if len(l.secrets) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
+	if vals := l.secrets.values(); len(vals) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, vals...)
+		ctx = tflog.MaskMessageStrings(ctx, vals...)
 	}
 	return ctx
 }

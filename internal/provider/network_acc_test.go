@@ -89,15 +89,15 @@ func TestAccProvider_httpsProxyAndRegionEndpoints(t *testing.T) {
 	t.Setenv("HTTPS_PROXY", ps.URL)
 	t.Setenv("NO_PROXY", "")
 	config := func(region string) string {
-		return fmt.Sprintf(`
+		return acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region      = %q
   project_id  = %q
-  access_key  = %q
-  secret_key  = %q
+  access_key  = var.hss_access_key
+  secret_key  = var.hss_secret_key
   max_retries = 0
 }
-`, region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey) + dataSource()
+`, region, acctest.ProjectID) + dataSource()
 	}
 	for _, tc := range []struct{ region, host string }{
 		{"cn-north-4", "CONNECT hss.cn-north-4.myhuaweicloud.com:443"},
@@ -133,13 +133,13 @@ func TestAccProvider_proxyForIAMAndMetadata(t *testing.T) {
 		name, config, host string
 		err                *regexp.Regexp
 	}{
-		{"IAM", fmt.Sprintf(`
+		{"IAM", acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region     = "eu-west-101"
-  access_key = %q
-  secret_key = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
 }
-`, acctest.AccessKey, acctest.SecretKey), "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
+`), "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
 		{"metadata", `
 provider "hss" {
   region     = "cn-north-4"

@@ -37,7 +37,7 @@ data "hss_cluster_audit_logs" "test" {
 }
 
 func provider(url, creds string) string {
-	return fmt.Sprintf(`
+	return acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region     = %q
   project_id = %q
@@ -84,7 +84,7 @@ func TestAccProvider_credentialModes(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            provider(url, fmt.Sprintf("access_key = %q\nsecret_key = %q", acctest.AccessKey, acctest.SecretKey)),
+			Config:            provider(url, "access_key = var.hss_access_key\nsecret_key = var.hss_secret_key"),
 			ConfigStateChecks: readsAll(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				headerSeen(s, "X-Project-Id", acctest.ProjectID),
@@ -93,13 +93,12 @@ func TestAccProvider_credentialModes(t *testing.T) {
 			),
 		}, {
 			// Temporary credentials: the security token is sent and signed.
-			Config: provider(url, fmt.Sprintf("access_key = %q\nsecret_key = %q\nsecurity_token = %q",
-				acctest.TempAccessKey, acctest.TempSecretKey, acctest.SecurityToken)),
+			Config:            provider(url, "access_key = var.hss_temp_access_key\nsecret_key = var.hss_temp_secret_key\nsecurity_token = var.hss_security_token"),
 			ConfigStateChecks: readsAll(),
 			Check:             headerSeen(s, "X-Security-Token", acctest.SecurityToken),
 		}, {
 			// An IAM token.
-			Config:            provider(url, fmt.Sprintf("token = %q", acctest.AuthToken)),
+			Config:            provider(url, "token = var.hss_token"),
 			ConfigStateChecks: readsAll(),
 			Check:             headerSeen(s, "X-Auth-Token", acctest.AuthToken),
 		}},
@@ -112,27 +111,27 @@ func TestAccProvider_credentialErrors(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			// A wrong secret key: 401, not retried, with the credential source named.
-			Config:      provider(url, fmt.Sprintf("access_key = %q\nsecret_key = \"wrong-secret\"", acctest.AccessKey)),
+			Config:      provider(url, "access_key = var.hss_access_key\nsecret_key = \"wrong-secret\""),
 			ExpectError: regexp.MustCompile(`(?s)HTTP status: 401.*error_code: APIGW.0301.*request id: [0-9a-f]+.*attempts: 1.*access_key/secret_key\s+from\s+the\s+provider\s+block`),
 		}, {
 			// A security token that does not belong to the keys.
-			Config: provider(url, fmt.Sprintf("access_key = %q\nsecret_key = %q\nsecurity_token = \"stale\"",
-				acctest.TempAccessKey, acctest.TempSecretKey)),
-			ExpectError: regexp.MustCompile(`(?s)HTTP status: 401.*temporary\s+access_key/secret_key/security_token`),
+			Config: provider(url, "access_key = var.hss_temp_access_key\nsecret_key = var.hss_temp_secret_key\nsecurity_token = \"stale\""),
+			// The service quotes the access key: the diagnostic masks it.
+			ExpectError: regexp.MustCompile(`(?s)HTTP status: 401.*does\s+not\s+belong\s+to\s+the\s+access\s+key\s+\*\*\*.*temporary\s+access_key/secret_key/security_token`),
 		}, {
 			Config:      provider(url, `token = "expired-token"`),
 			ExpectError: regexp.MustCompile(`(?s)HTTP status: 401.*token\s+from\s+the\s+provider\s+block`),
 		}, {
-			Config:      provider(url, fmt.Sprintf("access_key = %q\nsecret_key = %q\ntoken = %q", acctest.AccessKey, acctest.SecretKey, acctest.AuthToken)),
+			Config:      provider(url, "access_key = var.hss_access_key\nsecret_key = var.hss_secret_key\ntoken = var.hss_token"),
 			ExpectError: regexp.MustCompile(`(?s)Conflicting credentials.*Use\s+one`),
 		}, {
-			Config:      provider(url, fmt.Sprintf("access_key = %q", acctest.AccessKey)),
+			Config:      provider(url, "access_key = var.hss_access_key"),
 			ExpectError: regexp.MustCompile(`(?s)Missing secret_key.*HW_SECRET_KEY`),
 		}, {
 			Config:      provider(url, ""),
 			ExpectError: regexp.MustCompile(`(?s)Missing credentials.*HW_ACCESS_KEY.*HW_AUTH_TOKEN`),
 		}, {
-			Config: provider(url, fmt.Sprintf("access_key = %q\nsecret_key = %q", acctest.AccessKey, acctest.SecretKey)) + `
+			Config: provider(url, "access_key = var.hss_access_key\nsecret_key = var.hss_secret_key") + `
 data "hss_cluster_audit_logs" "other" {
   region     = "eu-west-101"
   cluster_id = "c"
@@ -153,18 +152,18 @@ func TestAccProvider_unknownConfigurationIsExplained(t *testing.T) {
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
 		Steps: []resource.TestStep{{
 			// project_id comes from a resource not yet created.
-			Config: fmt.Sprintf(`
+			Config: acctest.Variables + fmt.Sprintf(`
 resource "terraform_data" "project" {
   input = %q
 }
 provider "hss" {
   region     = %q
   project_id = terraform_data.project.output
-  access_key = %q
-  secret_key = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
   endpoints  = { hss = %q }
 }
-`, acctest.ProjectID, acctest.Region, acctest.AccessKey, acctest.SecretKey, url) + dataSource(),
+`, acctest.ProjectID, acctest.Region, url) + dataSource(),
 			ExpectError: regexp.MustCompile(`(?s)Provider configuration not yet known.*project_id`),
 		}},
 	})
@@ -192,7 +191,7 @@ func terraformVersion(t *testing.T) string {
 
 func TestAccProvider_tls(t *testing.T) {
 	_, url := acctest.StandInTLS(t, standin.Options{Records: standin.Seed(now)})
-	keys := fmt.Sprintf("access_key = %q\nsecret_key = %q", acctest.AccessKey, acctest.SecretKey)
+	keys := "access_key = var.hss_access_key\nsecret_key = var.hss_secret_key"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -29,28 +29,28 @@ func TestAccRegionPerDataSource(t *testing.T) {
 		Keys:     map[string]string{acctest.AccessKey: acctest.SecretKey},
 		Projects: map[string]string{acctest.Region: acctest.ProjectID, otherRegion: otherProject},
 	})
-	config := fmt.Sprintf(`
+	config := acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region     = %q
   project_id = %q
-  access_key = %q
-  secret_key = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
   endpoints  = { hss = %q, iam = %q }
 }
 
 data "hss_cluster_audit_logs" "test" {
-  cluster_id = %[7]q
-  start_time = %[8]d
-  end_time   = %[9]d
+  cluster_id = %[5]q
+  start_time = %[6]d
+  end_time   = %[7]d
 }
 
 data "hss_cluster_audit_logs" "other" {
-  region     = %[10]q
-  cluster_id = %[7]q
-  start_time = %[8]d
-  end_time   = %[9]d
+  region     = %[8]q
+  cluster_id = %[5]q
+  start_time = %[6]d
+  end_time   = %[7]d
 }
-`, acctest.Region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey, url, iamURL,
+`, acctest.Region, acctest.ProjectID, url, iamURL,
 		standin.SeedIDCClusterID, now.Add(-72*time.Hour).UnixMilli(), now.UnixMilli(), otherRegion)
 
 	otherAddr := "data.hss_cluster_audit_logs.other"
@@ -105,12 +105,12 @@ func TestAccRegionWithoutProject(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+			Config: acctest.Variables + fmt.Sprintf(`
 provider "hss" {
   region     = %q
   project_id = %q
-  access_key = %q
-  secret_key = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
   endpoints  = { hss = %q, iam = %q }
 }
 
@@ -120,7 +120,7 @@ data "hss_cluster_audit_logs" "test" {
   start_time = 0
   end_time   = 1
 }
-`, acctest.Region, acctest.ProjectID, acctest.AccessKey, acctest.SecretKey, url, iamURL),
+`, acctest.Region, acctest.ProjectID, url, iamURL),
 			ExpectError: regexp.MustCompile(`(?s)Region not served.*region\s+la-south-2.*no\s+project.*provider\s+alias`),
 		}},
 	})

@@ -19,6 +19,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_LOG_PATH_MASK", "") // make testacc's per-test logs would take precedence
 	s, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now)})
 	s.Inject(standin.Fault{Status: 429}, standin.Fault{Status: 503})
 	keys := map[string]string{
