@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"math/big"
 	"slices"
 	"sync"
@@ -68,39 +69,57 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 	attrs["id"] = tftypes.NewValue(tftypes.String, id)
 	attrs["total_num"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(out.total))
 
-	size := 4096
-	for i := range out.rows {
-		size += len(out.rows[i].Content) + 768
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	w := writer{enc: msgpack.NewEncoder(buf)}
-	w.mapLen(len(t.stateNames))
+	// The configuration's few values go through tftypes' own encoding.
+	encoded := make(map[string][]byte, len(t.stateNames))
 	for _, name := range t.stateNames {
-		w.str(name)
 		if name == "data_list" {
-			w.arrayLen(len(out.rows))
-			for i := range out.rows {
-				w.record(&out.rows[i])
-			}
 			continue
 		}
-		// The few configuration values go through tftypes' own encoding.
 		dv, err := tfprotov6.NewDynamicValue(t.state.AttributeTypes[name], attrs[name])
 		if err != nil {
 			return nil, fmt.Errorf("encoding %s: %w", name, err)
 		}
-		w.raw(buf, dv.MsgPack)
+		encoded[name] = dv.MsgPack
 	}
+	// A first pass counts the bytes, so the buffer is allocated once, at
+	// its exact size: growing it by doubling cost a third of the encoding's
+	// time and twice its memory at the peak.
+	counter := writer{count: true}
+	counter.state(t.stateNames, encoded, out.rows)
+	buf := bytes.NewBuffer(make([]byte, 0, counter.n))
+	w := writer{enc: msgpack.NewEncoder(buf), buf: buf}
+	w.state(t.stateNames, encoded, out.rows)
 	if w.err != nil {
 		return nil, w.err
 	}
 	return buf.Bytes(), nil
 }
 
-// writer writes msgpack as tftypes does, keeping the first error.
+// state writes the state object: data_list from the rows, every other
+// attribute as already encoded.
+func (w *writer) state(names []string, encoded map[string][]byte, rows []row) {
+	w.mapLen(len(names))
+	for _, name := range names {
+		w.str(name)
+		if name == "data_list" {
+			w.arrayLen(len(rows))
+			for i := range rows {
+				w.record(&rows[i])
+			}
+			continue
+		}
+		w.raw(encoded[name])
+	}
+}
+
+// writer writes msgpack as tftypes does, keeping the first error; with
+// count set it only adds up the bytes it would write, in n.
 type writer struct {
-	enc *msgpack.Encoder
-	err error
+	enc   *msgpack.Encoder
+	buf   *bytes.Buffer // enc writes through to it, unbuffered
+	err   error
+	count bool
+	n     int
 }
 
 func (w *writer) keep(err error) {
@@ -109,17 +128,95 @@ func (w *writer) keep(err error) {
 	}
 }
 
-func (w *writer) mapLen(n int)   { w.keep(w.enc.EncodeMapLen(n)) }
-func (w *writer) arrayLen(n int) { w.keep(w.enc.EncodeArrayLen(n)) }
-func (w *writer) str(s string)   { w.keep(w.enc.EncodeString(s)) }
-func (w *writer) null()          { w.keep(w.enc.EncodeNil()) }
-func (w *writer) num(n int64)    { w.keep(w.enc.EncodeInt(n)) }
+// The sizes below are those msgpack.Encoder writes (encode_map.go,
+// encode_slice.go, encode_number.go); TestWriterCountsExactly holds them
+// to it.
 
-// raw appends an encoded value; the encoder writes through to buf unbuffered.
-func (w *writer) raw(buf *bytes.Buffer, b []byte) {
-	if w.err == nil {
-		_, w.err = buf.Write(b)
+func (w *writer) mapLen(n int) {
+	if w.count {
+		w.n += collectionHeader(n)
+		return
 	}
+	w.keep(w.enc.EncodeMapLen(n))
+}
+
+func (w *writer) arrayLen(n int) {
+	if w.count {
+		w.n += collectionHeader(n)
+		return
+	}
+	w.keep(w.enc.EncodeArrayLen(n))
+}
+
+func (w *writer) str(s string) {
+	if w.count {
+		w.n += stringHeader(len(s)) + len(s)
+		return
+	}
+	w.keep(w.enc.EncodeString(s))
+}
+
+func (w *writer) null() {
+	if w.count {
+		w.n++
+		return
+	}
+	w.keep(w.enc.EncodeNil())
+}
+
+func (w *writer) num(n int64) {
+	if w.count {
+		w.n += intSize(n)
+		return
+	}
+	w.keep(w.enc.EncodeInt(n))
+}
+
+// raw appends an encoded value.
+func (w *writer) raw(b []byte) {
+	if w.count {
+		w.n += len(b)
+		return
+	}
+	if w.err == nil {
+		_, w.err = w.buf.Write(b)
+	}
+}
+
+func collectionHeader(n int) int {
+	switch {
+	case n < 16:
+		return 1
+	case n <= math.MaxUint16:
+		return 3
+	}
+	return 5
+}
+
+func stringHeader(n int) int {
+	switch {
+	case n < 32:
+		return 1
+	case n < 256:
+		return 2
+	case n <= math.MaxUint16:
+		return 3
+	}
+	return 5
+}
+
+func intSize(n int64) int {
+	switch {
+	case n >= -32 && n <= math.MaxInt8:
+		return 1
+	case n >= math.MinInt8 && n <= math.MaxUint8:
+		return 2
+	case n >= math.MinInt16 && n <= math.MaxUint16:
+		return 3
+	case n >= math.MinInt32 && n <= math.MaxUint32:
+		return 5
+	}
+	return 9
 }
 
 // strOrNull maps the service's "absent" (an empty string) to null.

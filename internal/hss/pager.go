@@ -305,7 +305,8 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 	if err != nil {
 		return page{}, err
 	}
-	pg, err := decodePage(a.body)
+	pg, err := decodePage(a.body) // copies what it keeps
+	a.release()
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
@@ -27,9 +28,29 @@ const (
 
 // answer is a 2xx response: its body and request id.
 type answer struct {
-	body      []byte
+	body      []byte // valid until release
+	buf       *bytes.Buffer
 	requestID string
 	attempts  int
+}
+
+// release hands the body's buffer back for the next page; the body must
+// not be used after it.
+func (a answer) release() { putBuffer(a.buf) }
+
+// bodyPool recycles response buffers. Pages are decoded into fresh strings
+// and then dropped, so without it every page of a long read would
+// allocate, and fault in, a buffer of its own.
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps a rare huge body from staying pinned in the pool.
+const maxPooledBuffer = 4 << 20
+
+func putBuffer(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		bodyPool.Put(b)
+	}
 }
 
 // get sends a GET, retrying what may succeed later, and returns a 2xx
@@ -115,7 +136,14 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 	}
 	defer func() { _ = resp.Body.Close() }()
 	requestID := resp.Header.Get(headerRequestID)
-	body, err := readBody(resp, c.cfg.MaxPageBytes+1)
+	buf, err := readBody(resp, c.cfg.MaxPageBytes+1)
+	body := buf.Bytes()
+	keep := false
+	defer func() {
+		if !keep {
+			putBuffer(buf)
+		}
+	}()
 	if err != nil {
 		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID, Err: fmt.Errorf("reading the response: %w", err)}}
 	}
@@ -131,7 +159,8 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 		decodeError(e, body)
 		return answer{}, &apiErrorWithWait{APIError: e, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
-	return answer{body: body, requestID: requestID}, nil
+	keep = true
+	return answer{body: body, buf: buf, requestID: requestID}, nil
 }
 
 // apiErrorWithWait carries what the retry loop needs beside the error.
@@ -205,11 +234,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 
 // readBody reads up to limit bytes, sized from Content-Length when the
 // service gives it, so a large page is not copied while its buffer grows.
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
+func readBody(resp *http.Response, limit int64) (*bytes.Buffer, error) {
+	buf := bodyPool.Get().(*bytes.Buffer) //nolint:forcetypeassert // the pool holds nothing else
 	if n := resp.ContentLength; n > 0 && n < limit {
 		buf.Grow(int(n) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit))
-	return buf.Bytes(), err
+	return buf, err
 }
