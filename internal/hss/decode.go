@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/jsonstr"
 )
 
 // Record is one audit-log entry, as the service sent it. Every documented
@@ -40,8 +42,8 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
-		if len(b) >= 2 && b[len(b)-1] == '"' && isPlainASCII(b[1:len(b)-1]) {
-			*s = flexString(b[1 : len(b)-1]) // the usual case, without a second decode
+		if v, ok := jsonstr.Unquote(b); ok { // without a second scan of the literal
+			*s = flexString(v)
 			return nil
 		}
 		var v string
@@ -55,17 +57,6 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("expected a string or number, got %.40s", b)
 	}
 	return nil
-}
-
-// isPlainASCII reports whether a JSON string's content needs no decoding:
-// printable ASCII without escapes.
-func isPlainASCII(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
-			return false
-		}
-	}
-	return true
 }
 
 // flexInt accepts a JSON integer, an integral float (1.8e12) or a string

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/jsonstr"
 )
 
 // The types here never return an error: encoding/json stops at the first
@@ -23,7 +25,7 @@ func (t *text) UnmarshalJSON(b []byte) error {
 	}
 	switch c := b[0]; {
 	case c == '"':
-		if s, ok := plainASCII(b); ok {
+		if s, ok := jsonstr.Unquote(b); ok {
 			*t = text{s: s, ok: true}
 		} else if err := json.Unmarshal(b, &t.s); err == nil {
 			// encoding/json decodes escapes and replaces invalid UTF-8.
@@ -33,21 +35,6 @@ func (t *text) UnmarshalJSON(b []byte) error {
 		*t = text{s: string(b), ok: true}
 	}
 	return nil
-}
-
-// plainASCII is the fast path for the usual string: quoted ASCII with no
-// escapes is its own value.
-func plainASCII(b []byte) (string, bool) {
-	if len(b) < 2 || b[len(b)-1] != '"' {
-		return "", false
-	}
-	inner := b[1 : len(b)-1]
-	for _, c := range inner {
-		if c == '\\' || c >= 0x80 {
-			return "", false
-		}
-	}
-	return string(inner), true
 }
 
 // integer is a JSON integer, an integral float (2e2) or a string holding
