@@ -83,8 +83,8 @@ type LoggedRequest struct {
 // concurrent use.
 type Server struct {
 	opts    Options
-	records []Record // sorted newest first, see sortRecords
-	others  map[string][]Record
+	records project // sorted newest first, see sortRecords
+	others  map[string]project
 
 	mu       sync.Mutex
 	log      []*LoggedRequest
@@ -101,15 +101,11 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	recs := append([]Record(nil), opts.Records...)
-	sortRecords(recs)
-	others := map[string][]Record{}
+	others := map[string]project{}
 	for id, rs := range opts.OtherProjects {
-		rs = append([]Record(nil), rs...)
-		sortRecords(rs)
-		others[id] = rs
+		others[id] = newProject(rs)
 	}
-	return &Server{opts: opts, records: recs, others: others}
+	return &Server{opts: opts, records: newProject(opts.Records), others: others}
 }
 
 // Requests returns a copy of every request received since New or Reset, in
