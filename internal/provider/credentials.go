@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -245,10 +246,15 @@ func assumeRoleSettings(ctx context.Context, m providerModel, e env, profile *cr
 // iamClient is the HTTP client of the IAM calls: proxies from the
 // environment, and the provider's insecure setting.
 func iamClient(insecure bool) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.Proxy = proxy.FromEnvironment() // DefaultTransport's reads the environment once per process
-	if insecure {
-		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure
+	t := &http.Transport{
+		Proxy:                 proxy.FromEnvironment(), // http.ProxyFromEnvironment reads the environment once per process
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}, //nolint:gosec // only when the user sets insecure = true
 	}
 	return &http.Client{Transport: t, Timeout: time.Minute}
 }

@@ -133,13 +133,13 @@ func TestAccProvider_proxyForIAMAndMetadata(t *testing.T) {
 		name, config, host string
 		err                *regexp.Regexp
 	}{
-		{"IAM", acctest.Variables + fmt.Sprintf(`
+		{"IAM", acctest.Variables + `
 provider "hss" {
   region     = "eu-west-101"
   access_key = var.hss_access_key
   secret_key = var.hss_secret_key
 }
-`), "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
+`, "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
 		{"metadata", `
 provider "hss" {
   region     = "cn-north-4"
