@@ -25,6 +25,23 @@ func serveIAM(t *testing.T, opts standin.IAMOptions) (*standin.IAM, string) {
 	return i, srv.URL
 }
 
+// discoveredOnly checks that IAM was asked, and only for the project of
+// region, successfully.
+func discoveredOnly(iam *standin.IAM, region string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		reqs := iam.Requests()
+		if len(reqs) == 0 {
+			return fmt.Errorf("no project discovery")
+		}
+		for _, r := range reqs {
+			if r.Path != standin.IAMProjectsPath || r.Query.Get("name") != region || r.Status != 200 {
+				return fmt.Errorf("IAM request %s %s?%v answered %d", r.Method, r.Path, r.Query, r.Status)
+			}
+		}
+		return nil
+	}
+}
+
 // authorizationHas checks that the stand-in's last request was signed
 // with access key ak.
 func authorizationHas(s *standin.Server, ak string) resource.TestCheckFunc {
@@ -72,18 +89,7 @@ provider "hss" {
 			ConfigStateChecks: readsAll(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				authorizationHas(s, acctest.AccessKey),
-				func(*terraform.State) error {
-					reqs := iam.Requests()
-					if len(reqs) == 0 {
-						return fmt.Errorf("no project discovery")
-					}
-					for _, r := range reqs {
-						if r.Path != standin.IAMProjectsPath || r.Query.Get("name") != acctest.Region || r.Status != 200 {
-							return fmt.Errorf("IAM request %s %s?%v answered %d", r.Method, r.Path, r.Query, r.Status)
-						}
-					}
-					return nil
-				},
+				discoveredOnly(iam, acctest.Region),
 			),
 		}},
 	})

@@ -67,18 +67,9 @@ data "hss_cluster_audit_logs" "other" {
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{"content": knownvalue.StringExact("ap record 2")}),
 				})),
 			),
-			Check: func(*terraform.State) error {
-				// The provider's own project is configured: IAM is asked
-				// only for the other region's, once per provider instance.
-				reqs := iam.Requests()
-				if len(reqs) == 0 {
-					return fmt.Errorf("no project discovery")
-				}
-				for _, r := range reqs {
-					if r.Path != standin.IAMProjectsPath || r.Query.Get("name") != otherRegion || r.Status != 200 {
-						return fmt.Errorf("IAM request %s %s?%v answered %d", r.Method, r.Path, r.Query, r.Status)
-					}
-				}
+			// The provider's own project is configured: IAM is asked only
+			// for the other region's.
+			Check: resource.ComposeAggregateTestCheckFunc(discoveredOnly(iam, otherRegion), func(*terraform.State) error {
 				seen := map[string]bool{}
 				for _, r := range s.Requests() {
 					seen[r.Path] = true
@@ -89,7 +80,7 @@ data "hss_cluster_audit_logs" "other" {
 					}
 				}
 				return nil
-			},
+			}),
 		}},
 	})
 }
