@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -245,19 +244,19 @@ func benchServerRead(b *testing.B, path, url string, conc, n int, start, stop in
 	if err != nil {
 		b.Fatal(err)
 	}
-	pcfg := benchDynamic(b, schema.Provider.ValueType(), map[string]tftypes.Value{
-		"region": benchText("cn-north-4"), "project_id": benchText(standin.SeedProjectID),
-		"access_key": benchText(benchAK), "secret_key": benchText(benchSK),
-		"endpoints":   tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": benchText(url)}),
-		"max_retries": benchNum(0), "max_concurrency": benchNum(int64(conc)),
+	pcfg := dynamic(b, schema.Provider.ValueType(), map[string]tftypes.Value{
+		"region": text("cn-north-4"), "project_id": text(standin.SeedProjectID),
+		"access_key": text(benchAK), "secret_key": text(benchSK),
+		"endpoints":   tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": text(url)}),
+		"max_retries": num(0), "max_concurrency": num(int64(conc)),
 	})
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &pcfg})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		b.Fatalf("configure: %v %v", err, benchDiags(resp.Diagnostics))
 	}
 	dsType := auditlogs.Schema(ctx).Type().TerraformType(ctx)
-	cfg := benchDynamic(b, dsType, map[string]tftypes.Value{
-		"cluster_id": benchText(benchCluster), "start_time": benchNum(start), "end_time": benchNum(stop), "limit": benchNum(200),
+	cfg := dynamic(b, dsType, map[string]tftypes.Value{
+		"cluster_id": text(benchCluster), "start_time": num(start), "end_time": num(stop), "limit": num(200),
 	})
 	return func(ctx context.Context) (func() error, error) {
 		resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: auditlogs.TypeName, Config: &cfg})
@@ -354,32 +353,6 @@ func heapBytes() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
 	return s[0].Value.Uint64()
-}
-
-func benchText(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-func benchNum(n int64) tftypes.Value {
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
-}
-
-// benchDynamic encodes an object of typ with attrs, the others null.
-func benchDynamic(b *testing.B, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
-	b.Helper()
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		b.Fatalf("%v is not an object type", typ)
-	}
-	all := map[string]tftypes.Value{}
-	for name, at := range obj.AttributeTypes {
-		all[name] = tftypes.NewValue(at, nil)
-		if v, ok := attrs[name]; ok {
-			all[name] = v
-		}
-	}
-	dv, err := tfprotov6.NewDynamicValue(obj, tftypes.NewValue(obj, all))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return dv
 }
 
 func benchDiags(ds []*tfprotov6.Diagnostic) string {

@@ -77,12 +77,12 @@ type resolvedCredentials struct {
 // staticCredentials reads the keys of the provider block, else of the
 // environment. The provider block wins over the environment as a whole,
 // so a stray HW_AUTH_TOKEN does not clash with keys written in the block.
-// It reports where it looked, and adds the diagnostics of a half-given
-// set of keys.
-func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.Credentials, where string, fromBlock bool) {
+// It reports whether they came from the block, and adds the diagnostics
+// of a half-given set of keys.
+func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.Credentials, fromBlock bool) {
 	fromBlock = !m.AccessKey.IsNull() || !m.SecretKey.IsNull() || !m.SecurityToken.IsNull() || !m.Token.IsNull()
 	lookup := e
-	where = whereEnv
+	where := whereEnv
 	if fromBlock {
 		lookup = emptyEnv{}
 		where = whereBlock
@@ -110,7 +110,7 @@ func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.C
 			"security_token belongs to temporary credentials: set it together with their access_key and secret_key "+
 				"(HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN).")
 	}
-	return c, where, fromBlock
+	return c, fromBlock
 }
 
 func hasCredentials(c hss.Credentials) bool {
@@ -127,7 +127,7 @@ func staticValue(c hss.Credentials, source string) credentials.Provider {
 // the shared config profile and the ECS metadata service. It returns nil
 // when diags holds an error.
 func resolveCredentials(ctx context.Context, m providerModel, e env, secrets *secretSet, diags *diag.Diagnostics) *resolvedCredentials {
-	c, _, fromBlock := staticCredentials(m, e, diags)
+	c, fromBlock := staticCredentials(m, e, diags)
 	secrets.add(c.AccessKey, c.SecretKey, c.SecurityToken, c.AuthToken)
 	if diags.HasError() {
 		return nil

@@ -25,6 +25,22 @@ func serveIAM(t *testing.T, opts standin.IAMOptions) (*standin.IAM, string) {
 	return i, srv.URL
 }
 
+// serveMetadata serves the ECS metadata service, handing out the tests'
+// temporary credentials (expiring at expires, or an hour after each
+// request when zero), and points HW_METADATA_ENDPOINT at it. Not
+// parallel: it sets the environment.
+func serveMetadata(t *testing.T, expires time.Time) *standin.Metadata {
+	t.Helper()
+	meta := standin.NewMetadata(standin.MetadataOptions{
+		Credential: standin.TempCredential{AccessKey: acctest.TempAccessKey, SecretKey: acctest.TempSecretKey, SecurityToken: acctest.SecurityToken},
+		ExpiresAt:  expires,
+	})
+	srv := httptest.NewServer(meta)
+	t.Cleanup(srv.Close)
+	t.Setenv("HW_METADATA_ENDPOINT", srv.URL)
+	return meta
+}
+
 // discoveredOnly checks that IAM was asked, and only for the project of
 // region, successfully.
 func discoveredOnly(iam *standin.IAM, region string) resource.TestCheckFunc {
@@ -99,12 +115,7 @@ provider "hss" {
 // service, with their security token on every call.
 func TestAccCredentialsFromECSMetadata(t *testing.T) {
 	s, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now)})
-	meta := standin.NewMetadata(standin.MetadataOptions{Credential: standin.TempCredential{
-		AccessKey: acctest.TempAccessKey, SecretKey: acctest.TempSecretKey, SecurityToken: acctest.SecurityToken,
-	}})
-	metaSrv := httptest.NewServer(meta)
-	t.Cleanup(metaSrv.Close)
-	t.Setenv("HW_METADATA_ENDPOINT", metaSrv.URL)
+	meta := serveMetadata(t, time.Time{})
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -177,13 +188,7 @@ provider "hss" {
 // expired and lists the other sources.
 func TestAccCredentialsExpiredFromECSMetadata(t *testing.T) {
 	s, url := acctest.StandIn(t, standin.Options{Records: standin.Seed(now)})
-	meta := standin.NewMetadata(standin.MetadataOptions{
-		Credential: standin.TempCredential{AccessKey: acctest.TempAccessKey, SecretKey: acctest.TempSecretKey, SecurityToken: acctest.SecurityToken},
-		ExpiresAt:  time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC),
-	})
-	metaSrv := httptest.NewServer(meta)
-	t.Cleanup(metaSrv.Close)
-	t.Setenv("HW_METADATA_ENDPOINT", metaSrv.URL)
+	serveMetadata(t, time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,7 +31,7 @@ func (s *secretSet) add(vals ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, v := range vals {
-		if len(v) >= minSecretLen && !contains(s.vals, v) {
+		if len(v) >= minSecretLen && !slices.Contains(s.vals, v) {
 			s.vals = append(s.vals, v)
 		}
 	}
@@ -48,15 +49,6 @@ func (s *secretSet) redact(text string) string {
 		text = strings.ReplaceAll(text, v, "***")
 	}
 	return text
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // tflogLogger carries the client's log lines to tflog, masking the

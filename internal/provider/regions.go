@@ -33,14 +33,19 @@ type regionClients struct {
 
 // build makes and caches the client of region r.
 func (rc *regionClients) build(r, endpoint, projectID string) (*hss.Client, error) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.buildLocked(r, endpoint, projectID)
+}
+
+// buildLocked is build with rc.mu held.
+func (rc *regionClients) buildLocked(r, endpoint, projectID string) (*hss.Client, error) {
 	cfg := rc.base
 	cfg.Endpoint, cfg.ProjectID = endpoint, projectID
 	c, err := hss.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
 	if rc.clients == nil {
 		rc.clients = map[string]*hss.Client{}
 	}
@@ -53,16 +58,10 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 	if r == "" {
 		r = rc.home
 	}
-	rc.mu.Lock()
-	c, ok := rc.clients[r]
-	rc.mu.Unlock()
-	if ok {
-		return c, nil
-	}
-
+	// Held through a discovery, so each region is discovered once.
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if c, ok := rc.clients[r]; ok { // discovered while this call waited
+	if c, ok := rc.clients[r]; ok {
 		return c, nil
 	}
 	endpoint := rc.hssOverride
@@ -82,12 +81,9 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 		}
 		project = id
 	}
-	cfg := rc.base
-	cfg.Endpoint, cfg.ProjectID = endpoint, project
-	c, err := hss.New(cfg)
+	c, err := rc.buildLocked(r, endpoint, project)
 	if err != nil {
 		return nil, fmt.Errorf("cannot build the HSS client of region %s for %s: %w", r, endpoint, err)
 	}
-	rc.clients[r] = c
 	return c, nil
 }

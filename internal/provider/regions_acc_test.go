@@ -16,6 +16,20 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
+// providerWithIAM is the tests' provider block with the HSS and IAM
+// endpoints at url and iamURL.
+func providerWithIAM(url, iamURL string) string {
+	return acctest.Variables + fmt.Sprintf(`
+provider "hss" {
+  region     = %q
+  project_id = %q
+  access_key = var.hss_access_key
+  secret_key = var.hss_secret_key
+  endpoints  = { hss = %q, iam = %q }
+}
+`, acctest.Region, acctest.ProjectID, url, iamURL)
+}
+
 // One provider block reads two regions: the data source's region selects
 // that region's project, discovered through IAM, and its records.
 func TestAccRegionPerDataSource(t *testing.T) {
@@ -29,29 +43,20 @@ func TestAccRegionPerDataSource(t *testing.T) {
 		Keys:     map[string]string{acctest.AccessKey: acctest.SecretKey},
 		Projects: map[string]string{acctest.Region: acctest.ProjectID, otherRegion: otherProject},
 	})
-	config := acctest.Variables + fmt.Sprintf(`
-provider "hss" {
-  region     = %q
-  project_id = %q
-  access_key = var.hss_access_key
-  secret_key = var.hss_secret_key
-  endpoints  = { hss = %q, iam = %q }
-}
-
+	config := providerWithIAM(url, iamURL) + fmt.Sprintf(`
 data "hss_cluster_audit_logs" "test" {
-  cluster_id = %[5]q
-  start_time = %[6]d
-  end_time   = %[7]d
+  cluster_id = %[1]q
+  start_time = %[2]d
+  end_time   = %[3]d
 }
 
 data "hss_cluster_audit_logs" "other" {
-  region     = %[8]q
-  cluster_id = %[5]q
-  start_time = %[6]d
-  end_time   = %[7]d
+  region     = %[4]q
+  cluster_id = %[1]q
+  start_time = %[2]d
+  end_time   = %[3]d
 }
-`, acctest.Region, acctest.ProjectID, url, iamURL,
-		standin.SeedIDCClusterID, now.Add(-72*time.Hour).UnixMilli(), now.UnixMilli(), otherRegion)
+`, standin.SeedIDCClusterID, now.Add(-72*time.Hour).UnixMilli(), now.UnixMilli(), otherRegion)
 
 	otherAddr := "data.hss_cluster_audit_logs.other"
 	resource.Test(t, resource.TestCase{
@@ -96,22 +101,14 @@ func TestAccRegionWithoutProject(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.Variables + fmt.Sprintf(`
-provider "hss" {
-  region     = %q
-  project_id = %q
-  access_key = var.hss_access_key
-  secret_key = var.hss_secret_key
-  endpoints  = { hss = %q, iam = %q }
-}
-
+			Config: providerWithIAM(url, iamURL) + `
 data "hss_cluster_audit_logs" "test" {
   region     = "la-south-2"
   cluster_id = "c"
   start_time = 0
   end_time   = 1
 }
-`, acctest.Region, acctest.ProjectID, url, iamURL),
+`,
 			ExpectError: regexp.MustCompile(`(?s)Region not served.*region\s+la-south-2.*no\s+project.*provider\s+alias`),
 		}},
 	})

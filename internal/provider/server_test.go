@@ -73,7 +73,7 @@ func text(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 func num(n int64) tftypes.Value   { return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n)) }
 
 // dynamic encodes an object of typ with attrs, the others null.
-func dynamic(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
+func dynamic(t testing.TB, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
 	t.Helper()
 	obj, ok := typ.(tftypes.Object)
 	if !ok {
