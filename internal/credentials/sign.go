@@ -27,13 +27,14 @@ const (
 	maxBody = 1 << 20
 )
 
-// sign puts the credentials on an SDK request: the security token and the
+// Sign puts the credentials on an SDK request: the security token and the
 // SDK-HMAC-SHA256 signature for an AK/SK, or X-Auth-Token for an IAM token.
+// The HSS client and the IAM calls here both sign through it.
 //
 // The signer signs every header already on the request, so the security
 // token goes on first; it also reuses an X-Sdk-Date already there, so each
 // attempt must be a fresh request.
-func sign(req *sdkrequest.DefaultHttpRequest, v Value) error {
+func Sign(req *sdkrequest.DefaultHttpRequest, v Value) error {
 	switch {
 	case v.AccessKey != "" || v.SecretKey != "":
 		if v.SecurityToken != "" {
@@ -102,7 +103,7 @@ func newSignedRequest(ctx context.Context, v Value, method string, ep endpoint, 
 		b.WithBody("", string(body))
 	}
 	sdkReq := b.Build()
-	if err := sign(sdkReq, v); err != nil {
+	if err := Sign(sdkReq, v); err != nil {
 		return nil, err
 	}
 	req, err := sdkReq.ConvertRequest()

@@ -14,16 +14,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
 const (
-	headerRequestID     = "X-Request-Id"
-	headerProjectID     = "X-Project-Id"
-	headerSecurityToken = "X-Security-Token"
-	headerAuthToken     = "X-Auth-Token"
-	headerUserAgent     = "User-Agent"
+	headerRequestID = "X-Request-Id"
+	headerProjectID = "X-Project-Id"
+	headerUserAgent = "User-Agent"
 )
 
 // answer is a 2xx response: its body and request id.
@@ -192,24 +191,12 @@ func (c *Client) newRequest(ctx context.Context, path string, params [][2]string
 	}
 	b.AddHeaderParam(headerProjectID, c.cfg.ProjectID)
 	sdkReq := b.Build()
-	switch {
-	case creds.AccessKey != "" || creds.SecretKey != "":
-		if creds.SecurityToken != "" {
-			sdkReq.AddHeaderParam(headerSecurityToken, creds.SecurityToken)
-		}
-		// Sign signs every header already on the request, so the project
-		// id and security token must be there first.
-		signed, err := signer.Sign(sdkReq, creds.AccessKey, creds.SecretKey)
-		if err != nil {
-			return nil, fmt.Errorf("signing the request: %w", err)
-		}
-		for k, v := range signed {
-			sdkReq.AddHeaderParam(k, v)
-		}
-	case creds.AuthToken != "":
-		sdkReq.AddHeaderParam(headerAuthToken, creds.AuthToken)
-	default:
-		return nil, errors.New("no credentials to sign the request with")
+	// Sign signs every header already on the request, so the project id
+	// goes on first.
+	if err := credentials.Sign(sdkReq, credentials.Value{
+		AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, SecurityToken: creds.SecurityToken, AuthToken: creds.AuthToken,
+	}); err != nil {
+		return nil, err
 	}
 	req, err := sdkReq.ConvertRequest()
 	if err != nil {
