@@ -57,7 +57,7 @@ func record(i int) knownvalue.Check {
 		})
 	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"time_rfc3339": knownvalue.StringExact(time.UnixMilli(r.Time).UTC().Format(time.RFC3339Nano)),
+		"time_rfc3339": knownvalue.StringExact(time.UnixMilli(r.Time).UTC().Format("2006-01-02T15:04:05.000Z")),
 		"event":        ev,
 		"cluster_name": knownvalue.StringExact(r.ClusterName),
 		"cluster_id":   knownvalue.StringExact(r.ClusterID),

@@ -93,11 +93,11 @@ func TestAccClusterAuditLogs_events(t *testing.T) {
 						"api_group": null, "api_version": str("v1"),
 					}),
 					"response_code":              knownvalue.Int64Exact(200),
-					"request_received_timestamp": str("2026-11-20T11:59:00.0001Z"),
+					"request_received_timestamp": str("2026-11-20T11:59:00.000Z"),
 					"stage_timestamp":            str("2026-11-20T11:59:00.005Z"),
 					"annotations":                knownvalue.MapExact(map[string]knownvalue.Check{"authorization.k8s.io/decision": str("allow")}),
 				})),
-				statecheck.ExpectKnownValue(addr, at(0, "time_rfc3339"), str("2026-11-20T11:59:00Z")),
+				statecheck.ExpectKnownValue(addr, at(0, "time_rfc3339"), str("2026-11-20T11:59:00.000Z")),
 				statecheck.ExpectKnownValue(addr, at(1, "event", "verb"), str("patch")),
 				statecheck.ExpectKnownValue(addr, at(1, "event", "annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				statecheck.ExpectKnownValue(addr, at(2, "event", "object_ref", "subresource"), str("exec")),
@@ -111,7 +111,7 @@ func TestAccClusterAuditLogs_events(t *testing.T) {
 				// Free text: no event, the record otherwise whole.
 				statecheck.ExpectKnownValue(addr, at(5, "event"), null),
 				statecheck.ExpectKnownValue(addr, at(5, "content"), str(events[5])),
-				statecheck.ExpectKnownValue(addr, at(5, "time_rfc3339"), str("2026-11-20T11:54:00Z")),
+				statecheck.ExpectKnownValue(addr, at(5, "time_rfc3339"), str("2026-11-20T11:54:00.000Z")),
 			},
 		}},
 	})

@@ -53,8 +53,8 @@ func eventAttribute() schema.SingleNestedAttribute {
 				},
 			},
 			"response_code":              schema.Int64Attribute{Computed: true, MarkdownDescription: "HTTP status of the response (`responseStatus.code`)."},
-			"request_received_timestamp": str("When the API server received the request (RFC 3339, UTC)."),
-			"stage_timestamp":            str("When the request reached this stage (RFC 3339, UTC)."),
+			"request_received_timestamp": str("When the API server received the request: RFC 3339 in UTC with three fractional digits, as `time_rfc3339` (Kubernetes' microseconds truncated to the millisecond), so the texts sort as the times."),
+			"stage_timestamp":            str("When the request reached this stage, written as `request_received_timestamp`."),
 			"annotations": schema.MapAttribute{
 				Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Audit annotations, e.g. `authorization.k8s.io/decision`.",

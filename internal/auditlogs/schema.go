@@ -123,7 +123,7 @@ func Schema(ctx context.Context) schema.Schema {
 					"host_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Host name (text even when the service sends a number)."},
 					"host_ip":      schema.StringAttribute{Computed: true, MarkdownDescription: "Host IP address."},
 					"line_num":     schema.StringAttribute{Computed: true, MarkdownDescription: "Row number of a CCE cluster log; null for other clusters."},
-					"time_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`time` as an RFC 3339 timestamp in UTC, e.g. `2026-11-24T10:00:00.123Z`."},
+					"time_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`time` as an RFC 3339 timestamp in UTC with always three fractional digits (`2026-11-24T10:00:00.000Z`), so that `sort()` orders these texts as the times; compare with Terraform's own timestamps with `timecmp()`. A time outside the years 0000 to 9999 is clamped to `0000-01-01T00:00:00.000Z` or `9999-12-31T23:59:59.999Z`."},
 					"event":        eventAttribute(),
 				}},
 			},

@@ -108,6 +108,19 @@ func ExpandPath(path string) (string, error) {
 // and wrap ErrConfigFileMissing, ErrUnknownProfile, ErrEncrypted or
 // ErrMalformedConfig.
 func LoadProfile(path, profile string) (Profile, error) {
+	return loadProfile(path, profile, true)
+}
+
+// LoadProfileSettings reads a profile as LoadProfile does, for its region
+// and project only: its keys are left out, so keys that KooCLI encrypted
+// are no error here.
+func LoadProfileSettings(path, profile string) (Profile, error) {
+	p, err := loadProfile(path, profile, false)
+	p.AccessKey, p.SecretKey, p.SecurityToken = "", "", ""
+	return p, err
+}
+
+func loadProfile(path, profile string, withKeys bool) (Profile, error) {
 	path, err := ExpandPath(path)
 	if err != nil {
 		return Profile{}, err
@@ -150,6 +163,9 @@ func LoadProfile(path, profile string) (Profile, error) {
 			Region:        p.Region, ProjectID: p.ProjectID, DomainID: p.DomainID,
 			AgencyName: p.AgencyName, AgencyDomainName: p.AgencyDomainName,
 			Path: path,
+		}
+		if !withKeys {
+			return out, nil
 		}
 		if err := checkClear(out); err != nil {
 			return Profile{}, err

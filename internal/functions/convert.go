@@ -2,21 +2,21 @@ package functions
 
 import (
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/timefmt"
 )
 
 // The years RFC 3339 can write, as epoch milliseconds.
 var (
-	minUnixMilli = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
-	maxUnixMilli = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC).UnixMilli()
+	minUnixMilli = timefmt.MinUnixMilli
+	maxUnixMilli = timefmt.MaxUnixMilli
 )
 
-// FormatUnixMilli formats epoch milliseconds as RFC 3339 in UTC. With
-// time.RFC3339Nano, whole seconds print without a fraction
-// (2026-11-24T10:00:00Z) and 500 ms as .5. Outside the years 0000-9999 the
-// text is not RFC 3339; the rfc3339 function rejects such values first.
-func FormatUnixMilli(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano)
-}
+// FormatUnixMilli formats epoch milliseconds as RFC 3339 in UTC with three
+// fractional digits (timefmt), so the texts sort as the times do. Outside
+// the years 0000-9999 it clamps; the rfc3339 function rejects such values
+// first.
+func FormatUnixMilli(ms int64) string { return timefmt.UnixMilli(ms) }
 
 // ParseRFC3339 parses an RFC 3339 timestamp (fraction and offset allowed)
 // to epoch milliseconds. Digits past the millisecond are dropped, so

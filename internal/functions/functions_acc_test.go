@@ -33,7 +33,7 @@ output "window"     { value = provider::hss::unix_ms(timeadd("2026-11-24T10:00:0
 				statecheck.ExpectKnownOutputValue("ms", knownvalue.Int64Exact(1795514400000)),
 				statecheck.ExpectKnownOutputValue("ms_offset", knownvalue.Int64Exact(1795514400123)),
 				statecheck.ExpectKnownOutputValue("text", knownvalue.StringExact("2026-11-24T10:00:00.123Z")),
-				statecheck.ExpectKnownOutputValue("round_trip", knownvalue.StringExact("2026-11-24T10:00:00.5Z")),
+				statecheck.ExpectKnownOutputValue("round_trip", knownvalue.StringExact("2026-11-24T10:00:00.500Z")),
 				statecheck.ExpectKnownOutputValue("window", knownvalue.Int64Exact(1795514400000-86400000)),
 			},
 		}, {

@@ -53,6 +53,10 @@ func TestUnixMSInvalid(t *testing.T) {
 		if e.FunctionArgument == nil || *e.FunctionArgument != 0 {
 			t.Errorf("unix_ms(%q): error names argument %v; want 0", in, e.FunctionArgument)
 		}
+		// Terraform ends a function's error with a full stop of its own.
+		if strings.HasSuffix(e.Text, ".") {
+			t.Errorf("unix_ms(%q): error %q ends with a full stop; Terraform adds one", in, e.Text)
+		}
 		for _, part := range []string{`"` + in + `"`, "2026-11-24T10:00:00Z", "timestamp()", "plantimestamp()", "timeadd()"} {
 			if !strings.Contains(e.Text, part) {
 				t.Errorf("unix_ms(%q): error %q lacks %q", in, e.Text, part)
@@ -63,10 +67,10 @@ func TestUnixMSInvalid(t *testing.T) {
 
 func TestRFC3339(t *testing.T) {
 	for ms, want := range map[int64]string{
-		1795514400000: "2026-11-24T10:00:00Z",
-		1795514400500: "2026-11-24T10:00:00.5Z",
+		1795514400000: "2026-11-24T10:00:00.000Z",
+		1795514400500: "2026-11-24T10:00:00.500Z",
 		-1:            "1969-12-31T23:59:59.999Z",
-		minUnixMilli:  "0000-01-01T00:00:00Z",
+		minUnixMilli:  "0000-01-01T00:00:00.000Z",
 		maxUnixMilli:  "9999-12-31T23:59:59.999Z",
 	} {
 		resp := run(t, newRFC3339(), types.Int64Value(ms), types.StringUnknown())
@@ -93,6 +97,9 @@ func TestRFC3339OutOfRange(t *testing.T) {
 		}
 		if !strings.Contains(e.Text, "0000 to 9999") {
 			t.Errorf("rfc3339(%d): error %q does not name the range", ms, e.Text)
+		}
+		if strings.HasSuffix(e.Text, ".") {
+			t.Errorf("rfc3339(%d): error %q ends with a full stop; Terraform adds one", ms, e.Text)
 		}
 	}
 }

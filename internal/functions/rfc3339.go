@@ -17,12 +17,13 @@ func (rfc3339) Metadata(_ context.Context, _ function.MetadataRequest, resp *fun
 
 func (rfc3339) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	const why = "The hss_cluster_audit_logs data source returns times as epoch milliseconds, as the HSS API does, " +
-		"and Terraform has no built-in conversion to its own timestamps. Whole seconds print without a fraction. " +
+		"and Terraform has no built-in conversion to its own timestamps. There are always three fractional digits, so the texts sort as the times do; " +
+		"compare them with Terraform's own timestamps (which may have none) with timecmp(), not as text. " +
 		"The inverse of unix_ms, which turns a timestamp into a time filter:"
 	resp.Definition = function.Definition{
 		Summary:             "Convert epoch milliseconds to an RFC 3339 timestamp in UTC",
-		Description:         "Returns epoch milliseconds as an RFC 3339 timestamp in UTC, such as 2026-11-24T10:00:00.5Z. " + why + " " + example,
-		MarkdownDescription: "Returns epoch milliseconds as an RFC 3339 timestamp in UTC, such as `2026-11-24T10:00:00.5Z`. " + why + "\n\n```terraform\n" + example + "\n```",
+		Description:         "Returns epoch milliseconds as an RFC 3339 timestamp in UTC, such as 2026-11-24T10:00:00.500Z. " + why + " " + example,
+		MarkdownDescription: "Returns epoch milliseconds as an RFC 3339 timestamp in UTC, such as `2026-11-24T10:00:00.500Z`. " + why + "\n\n```terraform\n" + example + "\n```",
 		Parameters: []function.Parameter{
 			function.Int64Parameter{
 				Name:        "unix_ms",

@@ -43,7 +43,7 @@ func (unixMS) Run(ctx context.Context, req function.RunRequest, resp *function.R
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf(
 			"%q is not an RFC 3339 timestamp: write it like \"2026-11-24T10:00:00Z\" (a fraction and an offset such as +08:00 are allowed). "+
-				"timestamp(), plantimestamp() and timeadd() produce valid values.", s))
+				"timestamp(), plantimestamp() and timeadd() produce valid values", s))
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, ms)

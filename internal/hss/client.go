@@ -149,6 +149,9 @@ func New(cfg Config) (*Client, error) {
 // Endpoint is the base URL requests go to.
 func (c *Client) Endpoint() string { return c.scheme + "://" + c.host + c.pathPrefix }
 
+// ProjectID is the project every request addresses.
+func (c *Client) ProjectID() string { return c.cfg.ProjectID }
+
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/timefmt"
 )
 
 // UserInfo is who made, or was impersonated in, the request.
@@ -48,7 +50,8 @@ type Event struct {
 	ObjectRef        *ObjectReference // nil when absent or empty
 	ResponseCode     *int64           // responseStatus.code; nil when absent
 
-	// RFC 3339 in UTC (time.RFC3339Nano); "" when absent or unparseable.
+	// RFC 3339 in UTC with three fractional digits (timefmt); "" when
+	// absent or unparseable.
 	RequestReceivedTimestamp string
 	StageTimestamp           string
 
@@ -183,8 +186,11 @@ func texts(in []text) []string {
 	return out
 }
 
-// timestamp normalises an RFC 3339 time to UTC, or gives "". Kubernetes
-// writes microseconds in UTC already; other writers may add an offset.
+// timestamp normalises an RFC 3339 time to the provider's one format (UTC,
+// three fractional digits: see timefmt), or gives "". Kubernetes writes
+// microseconds in UTC; they are truncated to the millisecond, the
+// precision of the record's own time, so every time the provider writes
+// sorts as text. Other writers may add an offset.
 func timestamp(s string) string {
 	if s == "" {
 		return ""
@@ -193,10 +199,7 @@ func timestamp(s string) string {
 	if err != nil {
 		return ""
 	}
-	t = t.UTC()
 	// An offset can push year 0000 or 9999 out of what RFC 3339 can write.
-	if y := t.Year(); y < 0 || y > 9999 {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
+	out, _ := timefmt.Time(t)
+	return out
 }

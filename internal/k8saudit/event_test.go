@@ -43,7 +43,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.0.3.17"},
 			ObjectRef:                &ObjectReference{Resource: "secrets", Namespace: "production", Name: "db-password", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](201),
-			RequestReceivedTimestamp: "2026-11-24T10:00:00.123456Z", StageTimestamp: "2026-11-24T10:00:00.130001Z",
+			RequestReceivedTimestamp: "2026-11-24T10:00:00.123Z", StageTimestamp: "2026-11-24T10:00:00.130Z",
 			Annotations: map[string]string{
 				"authorization.k8s.io/decision": "allow",
 				"authorization.k8s.io/reason":   `RBAC: allowed by ClusterRoleBinding "dev-admin" of ClusterRole "admin" to Group "dev"`,
@@ -56,7 +56,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.0.3.18", "192.168.0.4"},
 			ObjectRef:                &ObjectReference{Resource: "secrets", Namespace: "production", Name: "db-password", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](200),
-			RequestReceivedTimestamp: "2026-11-24T10:05:00Z", StageTimestamp: "2026-11-24T10:05:00.01Z",
+			RequestReceivedTimestamp: "2026-11-24T10:05:00.000Z", StageTimestamp: "2026-11-24T10:05:00.010Z",
 		}},
 		{"patch secret, forbidden, offset time", patchSecret, Event{
 			AuditID: "a2", Stage: "ResponseComplete", Level: "Request", Verb: "patch",
@@ -66,7 +66,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.0.9.2"},
 			ObjectRef:                &ObjectReference{Resource: "secrets", Namespace: "production", Name: "db-password", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](403),
-			RequestReceivedTimestamp: "2026-11-24T10:00:00.5Z", StageTimestamp: "2026-11-24T10:00:00.6Z",
+			RequestReceivedTimestamp: "2026-11-24T10:00:00.500Z", StageTimestamp: "2026-11-24T10:00:00.600Z",
 			Annotations: map[string]string{"authorization.k8s.io/decision": "forbid", "authorization.k8s.io/reason": ""},
 		}},
 		{"exec into a pod", execPod, Event{
@@ -77,7 +77,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.0.3.17"},
 			ObjectRef:                &ObjectReference{Resource: "pods", Subresource: "exec", Namespace: "shop", Name: "web-0", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](101),
-			RequestReceivedTimestamp: "2026-11-24T10:01:00.000001Z", StageTimestamp: "2026-11-24T10:01:00.05Z",
+			RequestReceivedTimestamp: "2026-11-24T10:01:00.000Z", StageTimestamp: "2026-11-24T10:01:00.050Z",
 			Annotations: map[string]string{"authorization.k8s.io/decision": "allow", "authorization.k8s.io/reason": "RBAC: allowed"},
 		}},
 		{"anonymous", anonymous, Event{
@@ -87,7 +87,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"203.0.113.9"},
 			ObjectRef:                &ObjectReference{Resource: "secrets", Namespace: "kube-system", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](403),
-			RequestReceivedTimestamp: "2026-11-24T10:02:00Z", StageTimestamp: "2026-11-24T10:02:00.0004Z",
+			RequestReceivedTimestamp: "2026-11-24T10:02:00.000Z", StageTimestamp: "2026-11-24T10:02:00.000Z",
 			Annotations: map[string]string{"authorization.k8s.io/decision": "forbid", "authorization.k8s.io/reason": ""},
 		}},
 		{"impersonation", impersonation, Event{
@@ -98,7 +98,7 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.0.0.5"},
 			ObjectRef:                &ObjectReference{Resource: "deployments", Namespace: "shop", Name: "web", APIGroup: "apps", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](200),
-			RequestReceivedTimestamp: "2026-11-24T10:03:00Z", StageTimestamp: "2026-11-24T10:03:00.001Z",
+			RequestReceivedTimestamp: "2026-11-24T10:03:00.000Z", StageTimestamp: "2026-11-24T10:03:00.001Z",
 		}},
 		{"v1beta1, timestamp for requestReceivedTimestamp", v1beta1, Event{
 			AuditID: "b1", Stage: "ResponseComplete", Level: "Metadata", Verb: "list", RequestURI: "/api/v1/nodes",
@@ -106,12 +106,12 @@ func TestParseEvents(t *testing.T) {
 			SourceIPs:                []string{"10.1.1.1"},
 			ObjectRef:                &ObjectReference{Resource: "nodes", APIVersion: "v1"},
 			ResponseCode:             ptr[int64](200),
-			RequestReceivedTimestamp: "2019-05-01T08:00:00Z", StageTimestamp: "2019-05-01T08:00:00.002Z",
+			RequestReceivedTimestamp: "2019-05-01T08:00:00.000Z", StageTimestamp: "2019-05-01T08:00:00.002Z",
 		}},
 		{"no objectRef, no responseStatus, padded", bare, Event{
 			AuditID: "a6", Stage: "RequestReceived", Level: "Metadata", Verb: "get", RequestURI: "/healthz",
 			UserAgent: "kube-probe/1.30", User: UserInfo{Username: "system:kube-probe"},
-			RequestReceivedTimestamp: "2026-11-24T10:04:00Z", StageTimestamp: "2026-11-24T10:04:00Z",
+			RequestReceivedTimestamp: "2026-11-24T10:04:00.000Z", StageTimestamp: "2026-11-24T10:04:00.000Z",
 		}},
 	}
 	for _, tt := range tests {
@@ -207,14 +207,17 @@ func deref(p *int64) any {
 
 func TestParseTimestamps(t *testing.T) {
 	for raw, want := range map[string]string{
-		`"2026-11-24T10:00:00Z"`:           "2026-11-24T10:00:00Z",
-		`"2026-11-24T10:00:00.000000Z"`:    "2026-11-24T10:00:00Z",
-		`"2026-11-24T10:00:00.123456789Z"`: "2026-11-24T10:00:00.123456789Z",
-		`"2026-11-24T11:30:00.25+01:30"`:   "2026-11-24T10:00:00.25Z",
+		// Always three fractional digits, truncated: the texts sort as the times.
+		`"2026-11-24T10:00:00Z"`:           "2026-11-24T10:00:00.000Z",
+		`"2026-11-24T10:00:00.000000Z"`:    "2026-11-24T10:00:00.000Z",
+		`"2026-11-24T10:00:00.5Z"`:         "2026-11-24T10:00:00.500Z",
+		`"2026-11-24T10:00:00.123456789Z"`: "2026-11-24T10:00:00.123Z",
+		`"2026-11-24T10:00:00.999999Z"`:    "2026-11-24T10:00:00.999Z",
+		`"2026-11-24T11:30:00.25+01:30"`:   "2026-11-24T10:00:00.250Z",
 		`"2026-11-24 10:00:00"`:            "",
 		`"0000-01-01T00:00:00+01:00"`:      "", // year -1 in UTC
 		`"9999-12-31T23:00:00-01:00"`:      "", // year 10000 in UTC
-		`"0000-01-01T00:00:00-01:00"`:      "0000-01-01T01:00:00Z",
+		`"0000-01-01T00:00:00-01:00"`:      "0000-01-01T01:00:00.000Z",
 		`1795514400000`:                    "",
 		`null`:                             "",
 	} {

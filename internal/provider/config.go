@@ -116,8 +116,15 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		return nil
 	}
 	// A profile that gives the credentials also gives the region and the
-	// project when the block and the environment do not.
-	if p := creds.profile; p != nil {
+	// project when the block and the environment do not; so does a profile
+	// named explicitly (profile, HW_PROFILE) when the keys come from
+	// elsewhere, as the AWS provider takes a named profile's region. The
+	// default profile does not: it may belong to another account.
+	p := creds.profile
+	if p == nil {
+		p = namedProfile(m, e, diags)
+	}
+	if p != nil {
 		if region.value == "" && p.Region != "" {
 			region = setting{p.Region, p.Source()}
 		}
@@ -165,10 +172,8 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	if projectID.value == "" && region.value != "" && iam != "" {
 		id, err := credentials.ProjectID(ctx, prov, iam, region.value, httpIAM)
 		if err != nil {
-			diags.AddAttributeError(path.Root("project_id"), "Missing project_id",
-				fmt.Sprintf("project_id is not set, and discovering the project of region %s through IAM (%s) failed: %s.\n\n"+
-					"Set the provider attribute project_id or the environment variable HW_PROJECT_ID to the ID of your project "+
-					"in region %s (IAM console, My Credentials, API Credentials).", region.value, iam, err, region.value))
+			summary, detail := discoveryFailure(err, region.value, iam)
+			diags.AddAttributeError(path.Root("project_id"), summary, detail)
 		}
 		projectID = setting{id, "IAM"}
 	}
@@ -185,7 +190,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	rc := &regionClients{
 		home: region.value, cloud: cloud.value,
 		hssOverride: endpoint, hasOverride: overrides["hss"] != "",
-		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: creds.profile,
+		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: p,
 		base: hss.Config{
 			Credentials:    hssCredentials{prov},
 			Insecure:       insecure,
@@ -295,7 +300,7 @@ func endpointOverrides(ctx context.Context, m types.Map, diags *diag.Diagnostics
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 			diags.AddAttributeError(at, "Invalid endpoint",
-				fmt.Sprintf("endpoints.%s is %q; it must be an http or https base URL such as https://hss.cn-north-4.myhuaweicloud.com.", k, v))
+				fmt.Sprintf("endpoints.%s is %q; it must be an http or https base URL such as %s.", k, v, serviceEndpoint(k, "cn-north-4", defaultCloud)))
 			continue
 		}
 		out[k] = v

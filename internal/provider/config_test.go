@@ -106,7 +106,7 @@ func TestConfigureCredentialErrors(t *testing.T) {
 		"token only":      {with("HW_SECURITY_TOKEN", "st"), []string{"security_token without keys"}},
 		"conflict":        {with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "t"), []string{"Conflicting credentials", "token (HW_AUTH_TOKEN)"}},
 		"no region":       {mapEnv{"HW_PROJECT_ID": "p", "HW_AUTH_TOKEN": "t"}, []string{"Missing region", "HW_REGION_NAME", "endpoints"}},
-		"no project":      {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t", "HW_AUTH_URL": closedEndpoint}, []string{"Missing project_id", "region r", "HW_PROJECT_ID"}},
+		"no project":      {mapEnv{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "t", "HW_AUTH_URL": closedEndpoint}, []string{"Cannot reach IAM", "region r", "HW_PROJECT_ID"}},
 		"bad insecure":    {with("HW_AUTH_TOKEN", "t", "HW_INSECURE", "maybe"), []string{"Invalid HW_INSECURE", "true or false"}},
 		"bad retries":     {with("HW_AUTH_TOKEN", "t", "HW_MAX_RETRIES", "lots"), []string{"Invalid HW_MAX_RETRIES"}},
 		"bad concurrency": {with("HW_AUTH_TOKEN", "t", "HW_MAX_CONCURRENCY", "17"), []string{"Invalid HW_MAX_CONCURRENCY", "from 1 to 16"}},

@@ -285,3 +285,23 @@ func credentialKind(v credentials.Value) string {
 	}
 	return kind + " from " + v.Source
 }
+
+// namedProfile reads the profile named by profile (HW_PROFILE) for its
+// region and project, when the credentials came from elsewhere. Nil when
+// no profile is named; a named profile that cannot be read is a warning,
+// since the credentials in hand do not need it.
+func namedProfile(m providerModel, e env, diags *diag.Diagnostics) *credentials.Profile {
+	name := resolve(m.Profile, "profile", e, "HW_PROFILE")
+	if name.value == "" {
+		return nil
+	}
+	file := resolve(m.SharedConfigFile, "shared_config_file", e, "HW_SHARED_CONFIG_FILE")
+	p, err := credentials.LoadProfileSettings(file.value, name.value)
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("profile"), "Named profile not read",
+			fmt.Sprintf("%s names profile %q, but it could not be read: %s. The credentials come from elsewhere, "+
+				"so the plan goes on, without the profile's region and project.", name.source, name.value, err))
+		return nil
+	}
+	return &p
+}

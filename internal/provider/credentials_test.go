@@ -177,7 +177,7 @@ func TestProjectDiscovery(t *testing.T) {
 	if data != nil {
 		t.Fatal("configured without a project")
 	}
-	for _, want := range []string{"Missing project_id", "region ap-southeast-3", iamURL, "HW_PROJECT_ID"} {
+	for _, want := range []string{"No project in region ap-southeast-3", iamURL, "HW_PROJECT_ID"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("%q not in:\n%s", want, msg)
 		}

@@ -139,7 +139,7 @@ provider "hss" {
   access_key = var.hss_access_key
   secret_key = var.hss_secret_key
 }
-`, "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Missing project_id.*region\s+eu-west-101`)},
+`, "CONNECT iam.eu-west-101.myhuaweicloud.eu:443", regexp.MustCompile(`(?s)Cannot\s+reach\s+IAM.*region\s+eu-west-101`)},
 		{"metadata", `
 provider "hss" {
   region     = "cn-north-4"
