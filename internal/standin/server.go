@@ -59,8 +59,12 @@ type Options struct {
 	// Latency is added to each request (cut short if the request's context
 	// ends).
 	Latency time.Duration
-	// Now is the clock for the X-Sdk-Date skew check; default time.Now.
+	// Now is the clock for the X-Sdk-Date skew check and the quota's
+	// window; default time.Now.
 	Now func() time.Time
+	// Quota is the gateway's call quota; the zero value sets none. SetQuota
+	// changes it later.
+	Quota Quota
 }
 
 // TempCredential is a temporary AK/SK with its security token.
@@ -90,6 +94,8 @@ type Server struct {
 	log      []*LoggedRequest
 	faults   []Fault
 	accepted []TempCredential // see AcceptTemporary
+
+	quota quotaState
 }
 
 // New returns a Server answering from opts. Records are copied and sorted
@@ -105,7 +111,9 @@ func New(opts Options) *Server {
 	for id, rs := range opts.OtherProjects {
 		others[id] = newProject(rs)
 	}
-	return &Server{opts: opts, records: newProject(opts.Records), others: others}
+	s := &Server{opts: opts, records: newProject(opts.Records), others: others}
+	s.quota.q = opts.Quota
+	return s
 }
 
 // Requests returns a copy of every request received since New or Reset, in
@@ -122,16 +130,18 @@ func (s *Server) Requests() []LoggedRequest {
 	return out
 }
 
-// Reset clears the request log and the fault queue.
+// Reset clears the request log, the fault queue, the quota's admitted
+// calls and the Throttled count (the quota itself stays).
 func (s *Server) Reset() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.log = nil
 	s.faults = nil
+	s.mu.Unlock()
+	s.resetQuota()
 }
 
 // ServeHTTP logs the request, applies latency, routes, applies the next
-// queued fault, then authenticates, validates and answers it.
+// queued fault and the quota, then authenticates, validates and answers it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := s.record(r)
 	sw := &statusWriter{ResponseWriter: w}
@@ -157,6 +167,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if handled := s.applyFault(sw, r, f); handled {
 			return
 		}
+	}
+	// The gateway throttles before it authenticates.
+	if s.throttle(sw, r, routeAuditLogs) {
+		return
 	}
 	s.serve(sw, r, project)
 }

@@ -1,15 +1,18 @@
 // Command hss-standin serves the local HSS audit-log stand-in
-// (internal/standin) with the seed data, for `make demo` and manual tries.
+// (internal/standin), for `make demo` and manual tries.
 //
 // The same address answers IAM's project listing and agency token exchange
 // (internal/standin's IAM), so that project discovery, a data source in a
-// second region (-other-region, whose project serves a copy of the seed)
+// second region (-other-region, whose project serves a copy of the records)
 // and assume_role can be tried too: point endpoints.hss and endpoints.iam
 // (or auth_url) at the base URL.
 //
-// It listens on -addr (a free port by default), writes its base URL to
-// -url-file once listening so a Makefile can pick it up, logs one line per
-// request to stderr, and exits cleanly on SIGINT/SIGTERM.
+// It serves the seed data (unless -no-seed), plus -records generated
+// records in a cluster of their own and the records of -seed-file, and can
+// enforce the gateway's call quota (-quota). On start it prints to stdout
+// what a configuration needs (URL, region, project, keys, clusters), writes
+// its base URL to -url-file once listening so a Makefile can pick it up,
+// logs one line per request to stderr, and exits cleanly on SIGINT/SIGTERM.
 package main
 
 import (
@@ -17,93 +20,238 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
+// The cluster -records fills: fixed, so that a configuration naming it
+// keeps working across restarts.
+const (
+	genClusterID   = "0b5c7d2e-4f1a-4c3b-9d8e-6a2f1e0c7b94"
+	genClusterType = "self_built_idc"
+)
+
+// maxGenerated bounds -records: each record costs a few kB, served twice
+// (both projects).
+const maxGenerated = 1_000_000
+
 func main() {
-	if err := run(); err != nil {
-		log.Fatalf("hss-standin: %v", err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "hss-standin: %v (hss-standin -h lists the flags)\n", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "hss-standin: %v\n", err)
+		os.Exit(1)
 	}
 }
 
-func run() error {
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	project := flag.String("project-id", standin.SeedProjectID, "accepted project id")
-	ak := flag.String("ak", standin.DemoAccessKey, "accepted access key")
-	sk := flag.String("sk", standin.DemoSecretKey, "accepted secret key")
-	token := flag.String("token", "", "accepted IAM token (X-Auth-Token); none if empty")
-	paging := flag.String("paging", "offset", "paging mode: offset (offset honoured) or cursor (offset ignored, line_num only)")
-	latency := flag.Duration("latency", 0, "latency added to each request")
-	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
-	region := flag.String("region", "cn-north-4", "region of -project-id, for IAM's project listing")
-	otherRegion := flag.String("other-region", "eu-west-101", "a second region of the account, with its own project and a copy of the seed")
-	flag.Parse()
+// usageError is a bad command line.
+type usageError struct{ error }
 
-	seed := standin.Seed(time.Now())
+func (e usageError) Unwrap() error { return e.error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// config is the command line, validated.
+type config struct {
+	addr, projectID, ak, sk, token, urlFile, region, otherRegion string
+	paging                                                       string
+	pagingMode                                                   standin.PagingMode
+	latency                                                      time.Duration
+	records                                                      int
+	seedFile                                                     string
+	noSeed                                                       bool
+	quota                                                        standin.Quota
+}
+
+// parseFlags reads and checks args; -h prints the flags to help and
+// returns flag.ErrHelp.
+func parseFlags(args []string, help io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("hss-standin", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "listen address (a free port by default)")
+	fs.StringVar(&c.projectID, "project-id", standin.SeedProjectID, "accepted project id (of -region)")
+	fs.StringVar(&c.ak, "ak", standin.DemoAccessKey, "accepted access key")
+	fs.StringVar(&c.sk, "sk", standin.DemoSecretKey, "accepted secret key")
+	fs.StringVar(&c.token, "token", "", "accepted IAM token (X-Auth-Token); none if empty")
+	fs.StringVar(&c.paging, "paging", "offset", "paging mode: offset (offset honoured) or cursor (offset ignored, line_num only)")
+	fs.DurationVar(&c.latency, "latency", 0, "latency added to each request")
+	fs.StringVar(&c.urlFile, "url-file", "", "write the base URL to this file once listening")
+	fs.StringVar(&c.region, "region", "cn-north-4", "region of -project-id, for IAM's project listing")
+	fs.StringVar(&c.otherRegion, "other-region", "eu-west-101", "a second region of the account, with its own project and a copy of the records")
+	fs.IntVar(&c.records, "records", 0, "add this many generated records, 1 s apart and the newest at start-up, in cluster "+genClusterID)
+	fs.StringVar(&c.seedFile, "seed-file", "", "also serve the records of this JSON file (a list of records, or a saved API answer with data_list)")
+	fs.BoolVar(&c.noSeed, "no-seed", false, "do not serve the seed data (then -seed-file or -records must give records)")
+	fs.IntVar(&c.quota.Calls, "quota", 0, "calls admitted per user (access key or token) and API within -quota-window, as the gateway's quota (HSS documents 5 a minute); 0: no quota")
+	fs.DurationVar(&c.quota.Window, "quota-window", time.Minute, "the quota's sliding window")
+	fs.BoolVar(&c.quota.RetryAfter, "quota-retry-after", false, "send Retry-After with the quota's 429 answers (whether the real gateway does is not known)")
+	fs.BoolVar(&c.quota.PerIP, "quota-per-ip", false, "also limit calls per client IP address (all local clients share 127.0.0.1)")
+	// Errors are returned, not printed: main prints them once.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(help, "Usage: hss-standin [flags]\n\nServes the HSS audit-log API stand-in and IAM's project listing and token exchange.\n\nFlags:\n")
+			fs.SetOutput(help)
+			fs.PrintDefaults()
+			return c, err
+		}
+		return c, usageError{err}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	switch {
+	case fs.NArg() > 0:
+		return c, usagef("unexpected argument %q: hss-standin takes flags only", fs.Arg(0))
+	case c.projectID == "" || strings.Contains(c.projectID, "/"):
+		return c, usagef("-project-id %q is not a project id", c.projectID)
+	case (c.ak == "") != (c.sk == ""):
+		return c, usagef("-ak and -sk go together: give both or neither")
+	case c.ak == "" && c.token == "":
+		return c, usagef("with -ak and -sk empty, -token must give a way in")
+	case c.region == "" || c.otherRegion == "":
+		return c, usagef("-region and -other-region must not be empty")
+	case c.region == c.otherRegion:
+		return c, usagef("-region and -other-region are both %q; the second region must differ", c.region)
+	case c.latency < 0:
+		return c, usagef("-latency %s is negative", c.latency)
+	case c.records < 0 || c.records > maxGenerated:
+		return c, usagef("-records %d is out of range: 0 to %d", c.records, maxGenerated)
+	case c.noSeed && c.seedFile == "" && c.records == 0:
+		return c, usagef("-no-seed leaves nothing to serve: add -seed-file or -records")
+	case c.quota.Calls < 0:
+		return c, usagef("-quota %d is negative (0 means no quota)", c.quota.Calls)
+	case c.quota.Window <= 0:
+		return c, usagef("-quota-window %s must be positive", c.quota.Window)
+	}
+	if c.quota.Calls == 0 {
+		for _, name := range []string{"quota-window", "quota-retry-after", "quota-per-ip"} {
+			if set[name] {
+				return c, usagef("-%s has no effect without -quota N (N > 0)", name)
+			}
+		}
+	}
+	switch c.paging {
+	case "offset":
+		c.pagingMode = standin.OffsetHonoured
+	case "cursor":
+		c.pagingMode = standin.CursorOnly
+	default:
+		return c, usagef("-paging must be offset or cursor, not %q", c.paging)
+	}
+	return c, nil
+}
+
+// loadRecords gathers what c serves: the seed, the generated records and
+// the seed file's, in that order.
+func loadRecords(c config, now time.Time) ([]standin.Record, error) {
+	var recs []standin.Record
+	if !c.noSeed {
+		recs = append(recs, standin.Seed(now)...)
+	}
+	recs = append(recs, standin.Generate(genClusterID, genClusterType, c.records, now, false)...)
+	if c.seedFile != "" {
+		fromFile, err := standin.LoadSeedFile(c.seedFile)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, fromFile...)
+	}
+	return recs, nil
+}
+
+// standIn is the HSS and IAM stand-ins of one configuration.
+type standIn struct {
+	records []standin.Record
+	hss     *standin.Server
+	handler http.Handler // HSS under /v5/, IAM elsewhere
+}
+
+func newStandIn(c config, recs []standin.Record) *standIn {
 	opts := standin.Options{
-		ProjectID: *project, AccessKey: *ak, SecretKey: *sk,
-		Records: seed, Latency: *latency,
-		OtherProjects: map[string][]standin.Record{standin.SeedOtherProjectID: seed},
+		ProjectID: c.projectID, AccessKey: c.ak, SecretKey: c.sk,
+		Records: recs, Latency: c.latency, Paging: c.pagingMode, Quota: c.quota,
+		OtherProjects: map[string][]standin.Record{standin.SeedOtherProjectID: recs},
 	}
 	iamOpts := standin.IAMOptions{
-		Keys:     map[string]string{*ak: *sk},
-		Projects: map[string]string{*region: *project, *otherRegion: standin.SeedOtherProjectID},
+		Projects: map[string]string{c.region: c.projectID, c.otherRegion: standin.SeedOtherProjectID},
 	}
-	if *token != "" {
-		opts.Tokens = []string{*token}
-		iamOpts.Tokens = []string{*token}
+	if c.ak != "" {
+		iamOpts.Keys = map[string]string{c.ak: c.sk}
 	}
-	switch *paging {
-	case "offset":
-		opts.Paging = standin.OffsetHonoured
-	case "cursor":
-		opts.Paging = standin.CursorOnly
-	default:
-		return fmt.Errorf("-paging must be offset or cursor, not %q", *paging)
+	if c.token != "" {
+		opts.Tokens = []string{c.token}
+		iamOpts.Tokens = []string{c.token}
 	}
+	hss := standin.New(opts)
+	// Credentials IAM issues for assume_role are accepted by HSS too.
+	iamOpts.OnIssue = func(ic standin.IssuedCredential) { hss.AcceptTemporary(ic.TempCredential) }
+	mux := http.NewServeMux()
+	mux.Handle("/v5/", hss)
+	mux.Handle("/", standin.NewIAM(iamOpts))
+	return &standIn{records: recs, hss: hss, handler: mux}
+}
 
-	ln, err := net.Listen("tcp", *addr)
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	recs, err := loadRecords(c, time.Now())
+	if err != nil {
+		return err
+	}
+	st := newStandIn(c, recs)
+
+	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	if *urlFile != "" {
-		if err := writeFileAtomic(*urlFile, base+"\n"); err != nil {
+	// The banner goes out before the URL file, so whoever waits for the
+	// file finds the banner complete.
+	if err := writeBanner(stdout, base, c, recs); err != nil {
+		_ = ln.Close()
+		return err
+	}
+	if c.urlFile != "" {
+		if err := writeFileAtomic(c.urlFile, base+"\n"); err != nil {
 			_ = ln.Close()
 			return err
 		}
 	}
-	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
-	log.Printf("hss-standin: serving HSS and IAM at %s (project %s in %s, %s in %s, access key %s, %s paging, %d records)",
-		base, *project, *region, standin.SeedOtherProjectID, *otherRegion, *ak, *paging, len(opts.Records))
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+	logger.Printf("hss-standin: serving HSS and IAM at %s", base)
 
-	// Credentials IAM issues for assume_role are accepted by HSS too.
-	hss := standin.New(opts)
-	iamOpts.OnIssue = func(c standin.IssuedCredential) { hss.AcceptTemporary(c.TempCredential) }
-	mux := http.NewServeMux()
-	mux.Handle("/v5/", hss)
-	mux.Handle("/", standin.NewIAM(iamOpts))
-	srv := &http.Server{Handler: logRequests(mux), ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	srv := &http.Server{Handler: logRequests(logger, st.handler), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Printf("hss-standin: shutting down")
+	logger.Printf("hss-standin: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -113,6 +261,158 @@ func run() error {
 		return err
 	}
 	return nil
+}
+
+// cluster sums up one cluster's records for the banner.
+type cluster struct {
+	id, name, typ          string
+	records, withLineNum   int
+	oldest, newest         int64
+	otherNames, otherTypes bool
+}
+
+// clusters sums up recs by cluster id, in order of first appearance.
+func clusters(recs []standin.Record) []*cluster {
+	var out []*cluster
+	byID := map[string]*cluster{}
+	for _, r := range recs {
+		cl, ok := byID[r.ClusterID]
+		if !ok {
+			cl = &cluster{id: r.ClusterID, name: r.ClusterName, typ: r.ClusterType, oldest: r.Time, newest: r.Time}
+			byID[r.ClusterID] = cl
+			out = append(out, cl)
+		}
+		cl.records++
+		if r.LineNum != "" {
+			cl.withLineNum++
+		}
+		cl.oldest, cl.newest = min(cl.oldest, r.Time), max(cl.newest, r.Time)
+		cl.otherNames = cl.otherNames || r.ClusterName != cl.name
+		cl.otherTypes = cl.otherTypes || r.ClusterType != cl.typ
+	}
+	return out
+}
+
+// writeBanner prints what a user needs to point a configuration at the
+// stand-in, the secret key included: these are demo keys that only the
+// stand-in accepts.
+func writeBanner(w io.Writer, base string, c config, recs []standin.Record) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	p("hss-standin: a local stand-in of the HSS audit-log API, with IAM's project listing and agency token exchange\n\n")
+	p("  Base URL:      %s  (both the hss and the iam endpoint)\n", base)
+	p("  Region:        %s, project id %s\n", c.region, c.projectID)
+	p("  Other region:  %s, project id %s (serves a copy of the same records)\n", c.otherRegion, standin.SeedOtherProjectID)
+	if c.ak != "" {
+		p("  Access key:    %s\n", c.ak)
+		p("  Secret key:    %s\n", c.sk)
+		if c.ak == standin.DemoAccessKey && c.sk == standin.DemoSecretKey {
+			p("                 (demo keys: only this stand-in accepts them; they open nothing else)\n")
+		}
+	}
+	if c.token != "" {
+		p("  IAM token:     %s\n", c.token)
+	}
+	p("  Paging:        %s\n", c.paging)
+	if c.latency > 0 {
+		p("  Latency:       %s per request\n", c.latency)
+	}
+	p("  Quota:         %s\n", quotaText(c.quota))
+
+	p("\nClusters (in both projects):\n")
+	if cls := clusters(recs); len(cls) == 0 {
+		p("  none: no records are served\n")
+	} else {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  CLUSTER ID\tNAME\tTYPE\tRECORDS\tLINE_NUM\tOLDEST (UTC)\tNEWEST (UTC)\n")
+		for _, cl := range cls {
+			name, typ := cl.name, cl.typ
+			if cl.otherNames {
+				name += " (and others)"
+			}
+			if cl.otherTypes {
+				typ += " (and others)"
+			}
+			lineNum := "some"
+			switch cl.withLineNum {
+			case 0:
+				lineNum = "no"
+			case cl.records:
+				lineNum = "yes"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\n", orNone(cl.id), orNone(name), orNone(typ), cl.records, lineNum, msText(cl.oldest), msText(cl.newest))
+		}
+		_ = tw.Flush()
+		oldest, newest := recs[0].Time, recs[0].Time
+		for _, r := range recs {
+			oldest, newest = min(oldest, r.Time), max(newest, r.Time)
+		}
+		p("  %d records in all; start_time %d and end_time %d (epoch ms) take them all in\n", len(recs), oldest, newest)
+	}
+
+	p("\nFor your shell:\n")
+	if c.ak != "" {
+		p("  export HW_ACCESS_KEY=%s\n", shellQuote(c.ak))
+		p("  export HW_SECRET_KEY=%s\n", shellQuote(c.sk))
+	} else {
+		p("  export HW_AUTH_TOKEN=%s\n", shellQuote(c.token))
+	}
+	p("  export HW_REGION_NAME=%s\n", shellQuote(c.region))
+	if c.ak != "" && c.token != "" {
+		p("  # or, with the token instead of the keys: export HW_AUTH_TOKEN=%s\n", shellQuote(c.token))
+	}
+	p("  export HW_PROJECT_ID=%s\n", shellQuote(c.projectID))
+
+	p("\nFor your configuration:\n")
+	p("  provider \"hss\" {\n    endpoints = {\n      hss = %q\n      iam = %q\n    }\n  }\n\n", base, base)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func quotaText(q standin.Quota) string {
+	if q.Calls == 0 {
+		return "none (-quota N sets one)"
+	}
+	s := fmt.Sprintf("%d calls per %s per user (access key or token)", q.Calls, durText(q.Window))
+	if q.PerIP {
+		s += " and per IP address"
+	}
+	s += ", per API; 429 APIGW.0308 beyond it, "
+	if q.RetryAfter {
+		return s + "with Retry-After"
+	}
+	return s + "without Retry-After"
+}
+
+// durText drops a duration's zero tail: 1m, not 1m0s.
+func durText(d time.Duration) string {
+	s := d.String()
+	for _, z := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, z) {
+			s = s[:len(s)-2]
+		}
+	}
+	return s
+}
+
+func msText(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05") }
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeFileAtomic writes via a temporary file so a reader never sees a
@@ -135,7 +435,7 @@ func writeFileAtomic(path, content string) error {
 }
 
 // logRequests logs method, URI, status and duration of each request.
-func logRequests(next http.Handler) http.Handler {
+func logRequests(logger *log.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
@@ -144,7 +444,7 @@ func logRequests(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			status = "no answer"
 		}
-		log.Printf("%s %s -> %s (%s, request id %s)", r.Method, r.URL.RequestURI(), status,
+		logger.Printf("%s %s -> %s (%s, request id %s)", r.Method, r.URL.RequestURI(), status,
 			time.Since(start).Round(time.Millisecond), w.Header().Get("X-Request-Id"))
 	})
 }
