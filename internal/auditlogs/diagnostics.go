@@ -15,7 +15,25 @@ import (
 func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (summary, detail string) {
 	var apiErr *hss.APIError
 	var pagingErr *hss.PagingError
+	var throttleErr *hss.ThrottleError
 	switch {
+	case errors.As(err, &throttleErr) && throttleErr.Forecast:
+		return "Audit-log read cannot finish under the API quota", fmt.Sprintf("%s.\n\n"+
+			"HSS allows each user 5 calls a minute per API (and 5 per IP address), shared by every plan and workspace of the account; "+
+			"a read costs one call per %d records. Rather than spend calls for %s and fail at the deadline, the read stopped now. "+
+			"Narrow the window (start_time, end_time) or let the service filter (verb, host_name, host_id, host_ip); "+
+			"allow more time with timeouts = { read = \"...\" } (now %s); or run fewer plans on this account at once.",
+			err, q.Limit, timeout, timeout)
+	case errors.As(err, &throttleErr):
+		return "Audit-log read throttled past its deadline", fmt.Sprintf("%s.\n\n"+
+			"The service's API quota (5 calls a minute per user and API) kept the read waiting, and it could not finish within "+
+			"timeouts.read (%s). Allow more time with timeouts = { read = \"...\" }, narrow the window or add verb/host_* filters, "+
+			"or run fewer plans on this account at once.", err, timeout)
+	case errors.Is(err, context.DeadlineExceeded) && strings.Contains(err.Error(), "throttled"):
+		return "Audit-log read throttled past its deadline", fmt.Sprintf("%s.\n\n"+
+			"The service's API quota kept the read waiting, and it did not finish within timeouts.read (%s). "+
+			"Allow more time with timeouts = { read = \"...\" }, narrow the window or add verb/host_* filters, "+
+			"or run fewer plans on this account at once.", err, timeout)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Audit-log read timed out", fmt.Sprintf("%s.\n\nThe read did not finish within its timeout of %s. "+
 			"Narrow the window (start_time, end_time), or allow more time with timeouts = { read = \"...\" }.", err, timeout)
@@ -76,9 +94,9 @@ func remedy(e *hss.APIError, q hss.Query, p *ProviderData) string {
 	case e.StatusCode == 404:
 		return "The service did not find the resource: check project_id (it must be the project of the region) and the endpoint."
 	case e.StatusCode == 429:
-		return fmt.Sprintf("The service kept throttling the read: %d attempts over %s (max_retries = %d). "+
-			"The account's API quota is shared by every plan using it: run fewer plans against this account at once, "+
-			"or raise max_retries to wait longer.", e.Attempts, e.Elapsed, p.MaxRetries)
+		return fmt.Sprintf("The service throttled the read: %d attempts over %s. The account's API quota (5 calls a minute "+
+			"per user and API) is shared by every plan using it: run fewer plans against this account at once, narrow the window, "+
+			"or allow more time with timeouts = { read = \"...\" }.", e.Attempts, e.Elapsed)
 	case e.StatusCode == 400:
 		return "The service rejected the query; check the data source's arguments against error_msg."
 	case e.StatusCode >= 500:

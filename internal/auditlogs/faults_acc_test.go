@@ -6,6 +6,7 @@ import (
 	"net/http"
 	url2 "net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -131,8 +132,10 @@ func TestAccClusterAuditLogs_faultsThatFailTheRead(t *testing.T) {
 				faultStep(url, pc, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*offset=20.*same\s+records\s+as\s+for\s+page\s+offset=0`), nil),
 				// Every page announces more than the pages hold.
 				faultStep(url, pc, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*total_num\s+\(50\).*incomplete`), nil),
-				// Throttled on every attempt: bounded by max_retries, then explained.
-				faultStep(url, pc+"\nmax_retries = 2", "", regexp.MustCompile(`(?s)HTTP status: 429.*APIGW.0308.*attempts: 3 over.*kept\s+throttling.*3\s+attempts\s+over`), nil),
+				// Throttled on every attempt: waited out whatever max_retries says,
+				// until timeouts.read, then explained.
+				faultStep(url, pc+"\nmax_retries = 0", `timeouts = { read = "3s" }`, regexp.MustCompile(
+					`(?s)Audit-log read throttled past its deadline.*the service throttled the read.*calls\s+made.*HTTP\s+429\s+APIGW.0308.*timeouts.read\s+\(3s\)`), nil),
 				// A page holds more than limit.
 				faultStep(url, pc, "", regexp.MustCompile(`(?s)Audit-log read incomplete.*offset=10.*holds\s+11\s+records,\s+more\s+than\s+limit`), nil),
 			}
@@ -146,7 +149,7 @@ func TestAccClusterAuditLogs_faultsThatFailTheRead(t *testing.T) {
 			steps[7].PreConfig = inject(page(0, body(t, recs, 50, 0, 10)), page(10, body(t, recs, 50, 10, 10)),
 				page(20, body(t, recs, 50, 20, 10)), page(30, body(t, recs, 50, 30, 5)), page(40, body(t, recs, 50, 35, 0)))
 			throttle := onPage(0, standin.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}})
-			steps[8].PreConfig = inject(throttle, throttle, throttle)
+			steps[8].PreConfig = inject(slices.Repeat([]standin.Fault{throttle}, 100)...)
 			steps[9].PreConfig = inject(page(10, body(t, recs, 35, 10, 11)))
 			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps})
 		})

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
+	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
 )
 
 // DefaultMetadataEndpoint is the ECS instance metadata service.
@@ -28,16 +27,15 @@ var ErrMetadataUnreachable = errors.New("the ECS metadata service did not answer
 // client of the provider: a host behind a proxy lists 169.254.169.254 in
 // NO_PROXY, as other Huawei Cloud tools expect.
 func MetadataClient() *http.Client {
-	return &http.Client{
-		Transport: &http.Transport{
-			Proxy:                 proxy.FromEnvironment(),
-			DialContext:           (&net.Dialer{Timeout: time.Second}).DialContext,
-			ResponseHeaderTimeout: 3 * time.Second,
-			MaxIdleConns:          1,
-			IdleConnTimeout:       30 * time.Second,
-		},
-		Timeout: 3 * time.Second,
-	}
+	return httpclient.New(httpclient.Options{
+		Timeout:               3 * time.Second,
+		DialTimeout:           time.Second,
+		TLSHandshakeTimeout:   httpclient.NoLimit, // Timeout bounds it
+		ResponseHeaderTimeout: 3 * time.Second,
+		IdleConnTimeout:       30 * time.Second,
+		MaxIdleConns:          1,
+		DisableHTTP2:          true,
+	})
 }
 
 // Metadata returns a Provider of the temporary credentials of the ECS

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hss-tf/terraform-provider-hss/internal/apierror"
+
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -132,25 +134,11 @@ func (e *APIError) Error() string {
 
 // answer is the status, code, message and request id, without the call.
 func (e *APIError) answer() string {
-	var b strings.Builder
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
-	} else {
-		b.WriteString("no response")
-	}
-	if e.ErrorCode != "" {
-		fmt.Fprintf(&b, " %s", e.ErrorCode)
-	}
-	if e.ErrorMsg != "" {
-		fmt.Fprintf(&b, ": %s", e.ErrorMsg)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
+	var requestID string
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+		requestID = "request id " + e.RequestID
 	}
-	return b.String()
+	return apierror.Format(e.StatusCode, e.ErrorCode, e.ErrorMsg, e.Err, requestID)
 }
 
 func (e *APIError) Unwrap() error { return e.Err }

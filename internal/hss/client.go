@@ -2,54 +2,35 @@ package hss
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
 
 	"golang.org/x/time/rate"
 )
-
-// Credentials sign a request: an AK/SK pair (with a security token when
-// the pair is temporary), or an IAM token sent as X-Auth-Token.
-type Credentials struct {
-	AccessKey     string
-	SecretKey     string
-	SecurityToken string
-	AuthToken     string
-}
-
-// CredentialsProvider hands the client the credentials to sign the next
-// attempt with. It is asked before every attempt, so temporary credentials
-// can be renewed in the middle of a long read.
-type CredentialsProvider interface {
-	Retrieve(ctx context.Context) (Credentials, error)
-}
-
-// StaticCredentials never change.
-type StaticCredentials Credentials
-
-// Retrieve returns the credentials unchanged.
-func (s StaticCredentials) Retrieve(context.Context) (Credentials, error) { return Credentials(s), nil }
 
 // Logger receives what the client has to say. The provider adapts it onto
 // tflog, with the secrets masked; the client itself knows nothing of
 // Terraform.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	// Info is what a user running a plan should see at TF_LOG=INFO: what
+	// a throttled read costs, and each wait for the quota.
+	Info(ctx context.Context, msg string, fields map[string]any)
 	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Info(context.Context, string, map[string]any)  {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
 // Config builds a Client.
@@ -57,7 +38,7 @@ type Config struct {
 	// Endpoint is the service's base URL, e.g. https://hss.cn-north-4.myhuaweicloud.com.
 	Endpoint    string
 	ProjectID   string
-	Credentials CredentialsProvider
+	Credentials credentials.Provider // asked before every attempt, so temporary credentials are renewed mid-read
 	// Insecure skips TLS certificate verification (for test endpoints).
 	Insecure bool
 	// HTTPClient sends the requests; nil means one built from Insecure.
@@ -78,11 +59,22 @@ type Config struct {
 	// RateLimit, when set, is waited on before every attempt of every read:
 	// one limiter for all the clients of a provider, so they share a budget.
 	RateLimit *rate.Limiter
+	// Quotas holds the views of the service's quota; give every client of
+	// a provider configuration the same one. Nil means one of the
+	// client's own.
+	Quotas *Quotas
+	// Caller names whose quota the calls spend (a hash of the access key,
+	// say; never a secret): the service counts calls per user and API.
+	Caller string
 
 	// sleep and jitter are replaced in tests, so back-off is tested without waiting.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
 }
+
+// APIListClusterAuditLogs names the audit-log API in quota keys: the
+// service's quota is per API.
+const APIListClusterAuditLogs = "ListClusterAuditLogs"
 
 // Concurrency bounds of a read's offset pages.
 const (
@@ -93,6 +85,7 @@ const (
 // Client reads HSS audit logs. It is safe for concurrent use.
 type Client struct {
 	cfg        Config
+	quota      *Quota // the audit-log API's quota, as seen by this caller
 	scheme     string // endpoint scheme and host, where requests are sent
 	host       string
 	pathPrefix string // any path the endpoint carries before /v5
@@ -138,8 +131,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.jitter == nil {
 		cfg.jitter = rand.Float64
 	}
+	if cfg.Quotas == nil {
+		cfg.Quotas = NewQuotas()
+	}
 	return &Client{
 		cfg:        cfg,
+		quota:      cfg.Quotas.View(cfg.Caller + " " + APIListClusterAuditLogs),
 		scheme:     u.Scheme,
 		host:       u.Host,
 		pathPrefix: strings.TrimSuffix(u.Path, "/"),
@@ -166,17 +163,15 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // newHTTPClient bounds each attempt, so a stalled connection becomes a
 // retryable error instead of a hang.
 func newHTTPClient(insecure bool) *http.Client {
-	t := &http.Transport{
-		Proxy:                 proxy.FromEnvironment(),
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
+	return httpclient.New(httpclient.Options{
+		Timeout:               120 * time.Second,
+		DialTimeout:           30 * time.Second,
+		KeepAlive:             30 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   MaxConcurrency, // one read's pages reuse their connections
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}, //nolint:gosec // only when the user sets insecure = true
-	}
-	return &http.Client{Transport: t, Timeout: 120 * time.Second}
+		Insecure:              insecure,
+	})
 }

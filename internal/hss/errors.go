@@ -3,8 +3,9 @@ package hss
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/apierror"
 )
 
 // ErrUntrustedCertificate is wrapped by a request that failed because the
@@ -26,21 +27,6 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
-	} else {
-		b.WriteString("no response")
-	}
-	if e.ErrorCode != "" {
-		fmt.Fprintf(&b, " %s", e.ErrorCode)
-	}
-	if e.ErrorMsg != "" {
-		fmt.Fprintf(&b, ": %s", e.ErrorMsg)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
 	var ctx []string
 	if e.Page != "" {
 		ctx = append(ctx, "page "+e.Page)
@@ -51,10 +37,7 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		ctx = append(ctx, fmt.Sprintf("%d attempts over %s", e.Attempts, e.Elapsed))
 	}
-	if len(ctx) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(ctx, ", "))
-	}
-	return b.String()
+	return apierror.Format(e.StatusCode, e.ErrorCode, e.ErrorMsg, e.Err, ctx...)
 }
 
 func (e *APIError) Unwrap() error { return e.Err }

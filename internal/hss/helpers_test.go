@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -111,11 +113,11 @@ type countingCreds struct {
 	n  int
 }
 
-func (c *countingCreds) Retrieve(context.Context) (Credentials, error) {
+func (c *countingCreds) Retrieve(context.Context) (credentials.Value, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n++
-	return Credentials{AccessKey: testAK, SecretKey: testSK}, nil
+	return credentials.Value{AccessKey: testAK, SecretKey: testSK}, nil
 }
 
 // newTestClient serves f and returns a client whose back-off does not sleep.
@@ -128,7 +130,7 @@ func newTestClient(t *testing.T, f *fake, mod func(*Config)) (*Client, *[]time.D
 	cfg := Config{
 		Endpoint:    srv.URL,
 		ProjectID:   testProject,
-		Credentials: StaticCredentials{AccessKey: testAK, SecretKey: testSK},
+		Credentials: credentials.Static(credentials.Value{AccessKey: testAK, SecretKey: testSK}),
 		MaxRetries:  3,
 		UserAgent:   "test-agent/1.0",
 		sleep: func(_ context.Context, d time.Duration) error {
@@ -137,6 +139,12 @@ func newTestClient(t *testing.T, f *fake, mod func(*Config)) (*Client, *[]time.D
 		},
 		jitter: func() float64 { return 1 },
 	}
+	// Waits for the quota go on a virtual clock, and into slept too.
+	clk := newVirtualClock()
+	cfg.Quotas = &Quotas{now: clk.now, rand: func() float64 { return 1 }, until: func(at time.Time) <-chan time.Time {
+		slept = append(slept, at.Sub(clk.now()))
+		return clk.until(at)
+	}}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Paging modes, as reported in Result.Mode.
@@ -101,6 +102,9 @@ type pager struct {
 
 	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
 	seenPages map[[32]byte]string
+	stats     readStats
+	costSaid  bool // the read's cost was logged
+	haveTotal bool // the first page has given total_num
 }
 
 func (p *pager) run(ctx context.Context) error {
@@ -109,7 +113,7 @@ func (p *pager) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.res.TotalNum = first.TotalNum
+	p.res.TotalNum, p.haveTotal = first.TotalNum, true
 	if p.q.LineNum == "" {
 		p.expected = max(first.TotalNum-p.q.Offset, 0)
 	}
@@ -120,6 +124,9 @@ func (p *pager) run(ctx context.Context) error {
 		return err
 	}
 	if !p.ended(first) {
+		if err := p.checkQuota(ctx); err != nil {
+			return err
+		}
 		switch {
 		case p.res.Mode == ModeCursor:
 			err = p.byCursor(ctx, first)
@@ -201,6 +208,9 @@ func (p *pager) byCursor(ctx context.Context, pg page) error {
 		}
 		seen[next] = true
 		cursor, label = next, pageLabel(p.q.Offset, next)
+		if err := p.checkQuota(ctx); err != nil {
+			return err
+		}
 		var err error
 		if pg, err = p.fetch(ctx, p.q.Offset, cursor, label, nil); err != nil {
 			return err
@@ -277,6 +287,9 @@ func (p *pager) byOffset(ctx context.Context) error {
 				"the page holds %d records, fewer than limit (%d), before the end total_num (%d) announces; the list would be incomplete",
 				len(r.pg.Records), limit, p.res.TotalNum)}
 		}
+		if err := p.checkQuota(ctx); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }
@@ -301,8 +314,15 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 	if lim == nil {
 		p.res.Requests++ // concurrent pages are counted as they are handed over
 	}
-	a, err := p.c.get(ctx, p.path, p.q.params(offset, cursor), label, lim)
+	a, err := p.c.get(ctx, p.path, p.q.params(offset, cursor), label, &p.stats, lim)
 	if err != nil {
+		var te *ThrottleError
+		if errors.As(err, &te) {
+			te.Records, te.CallsLeft = -1, -1
+			if p.haveTotal {
+				te.Records, te.CallsLeft = p.res.TotalNum, p.callsLeft()
+			}
+		}
 		return page{}, err
 	}
 	pg, err := decodePage(a.body) // copies what it keeps
@@ -320,6 +340,51 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		"page": label, "records": len(pg.Records), "total_num": pg.TotalNum, "request_id": a.requestID,
 	})
 	return pg, nil
+}
+
+// callsLeft is how many calls the read still needs (pages not yet handed
+// over, in flight included), or -1 when total_num cannot say.
+func (p *pager) callsLeft() int {
+	if p.expected < 0 {
+		return -1
+	}
+	left := max(p.expected-p.res.Read, 0)
+	return int((left + p.q.Limit - 1) / p.q.Limit)
+}
+
+// checkQuota, once the service has throttled (or max_requests_per_second
+// paces the calls) and total_num is known, logs what the read costs, and
+// fails at once when the calls it still needs cannot fit before ctx's
+// deadline at the rate observed: waiting would only end in the same
+// failure, later, having spent calls other plans need.
+func (p *pager) checkQuota(ctx context.Context) error {
+	n := p.callsLeft()
+	if n <= 0 {
+		return nil
+	}
+	d, rate, ok := p.c.forecast(n)
+	if !ok {
+		return nil
+	}
+	dl, hasDeadline := ctx.Deadline()
+	if !p.costSaid {
+		p.costSaid = true
+		fields := map[string]any{
+			"records": p.res.TotalNum, "calls_made": p.stats.calls.Load(), "calls_left": n,
+			"rate_per_minute": fmt.Sprintf("%.3g", rate), "estimated": roundDuration(d).String(),
+		}
+		if hasDeadline {
+			fields["deadline_in"] = roundDuration(time.Until(dl)).String()
+		}
+		p.c.cfg.Logger.Info(ctx, "HSS API quota: what this read costs", fields)
+	}
+	if hasDeadline && time.Now().Add(d).After(dl) {
+		return &ThrottleError{
+			Forecast: true, Remaining: time.Until(dl), Records: p.res.TotalNum,
+			CallsMade: int(p.stats.calls.Load()), CallsLeft: n, RatePerMin: rate, Throttled: int(p.stats.throttled.Load()),
+		}
+	}
+	return nil
 }
 
 func pageLabel(offset int64, cursor string) string {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 )
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -31,7 +33,7 @@ func FuzzPager(f *testing.F) {
 		var mu sync.Mutex
 		served := 0
 		c, err := New(Config{
-			Endpoint: "https://hss.test", ProjectID: "p", Credentials: StaticCredentials{AuthToken: "t"},
+			Endpoint: "https://hss.test", ProjectID: "p", Credentials: credentials.Static(credentials.Value{AuthToken: "t"}),
 			HTTPClient: &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				mu.Lock()
 				defer mu.Unlock()

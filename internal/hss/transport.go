@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
@@ -52,32 +53,86 @@ func putBuffer(b *bytes.Buffer) {
 	}
 }
 
+// readStats counts the calls of one read, as they are answered; shared by
+// the read's concurrent pages.
+type readStats struct {
+	calls, throttled atomic.Int64
+}
+
 // get sends a GET, retrying what may succeed later, and returns a 2xx
-// answer or an *APIError (or the context's error when it ended).
+// answer or an error: an *APIError, a *ThrottleError, or the context's.
 //
-// lim, when not nil, hears of every success and every throttled answer,
-// so a concurrent read can slow down as a whole.
-func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string, lim *limiter) (answer, error) {
+// A 429 is retried for as long as the read's deadline allows, waiting as
+// the client's quota view says (Retry-After, else back-off up to the
+// quota's window); max_retries bounds 5xx and network errors only. Every
+// attempt goes through the quota view, so all reads of the provider
+// configuration slow down together once the service throttles.
+func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string, rs *readStats, lim *limiter) (answer, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		// A caller with no deadline still gets an end to throttling.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, maxThrottledRead)
+		defer cancel()
+	}
+	if rs == nil {
+		rs = &readStats{}
+	}
 	start := time.Now()
+	failures := 0 // attempts that failed other than by throttling
+	var lastThrottle *APIError
 	for attempt := 1; ; attempt++ {
+		if err := c.quota.acquire(ctx); err != nil {
+			var te *ThrottleError
+			if errors.As(err, &te) {
+				te.Last, te.CallsMade, te.Throttled = lastThrottle, int(rs.calls.Load()), int(rs.throttled.Load())
+				if st := c.quota.Stats(); st.Paced {
+					te.RatePerMin = st.Rate()
+				}
+				return answer{}, te
+			}
+			return answer{}, fmt.Errorf("%w (while waiting for the API quota to read page %s after %d attempts)", err, pageLabel, attempt-1)
+		}
+		sent := c.quota.clock()
 		a, apiErr := c.once(ctx, path, params)
+		status := 200
+		var retryAfter time.Duration
+		if apiErr != nil {
+			status, retryAfter = apiErr.StatusCode, apiErr.retryAfter
+		}
+		wait := c.quota.done(sent, status, retryAfter)
+		if status != 0 {
+			rs.calls.Add(1)
+		}
 		if apiErr == nil {
 			a.attempts = attempt
 			lim.succeeded()
 			return a, nil
 		}
-		if apiErr.StatusCode == 429 {
-			lim.throttled()
-		}
 		apiErr.Attempts, apiErr.Page, apiErr.Elapsed = attempt, pageLabel, time.Since(start).Round(time.Millisecond)
 		if ctxErr := ctx.Err(); ctxErr != nil {
+			if lastThrottle != nil || status == 429 {
+				return answer{}, fmt.Errorf("%w: the service throttled the read (%d throttled answers; last: %s) (while reading page %s after %d attempts)",
+					ctxErr, rs.throttled.Load(), apiErr.Error(), pageLabel, attempt)
+			}
 			return answer{}, fmt.Errorf("%w (while reading page %s after %d attempts)", ctxErr, pageLabel, attempt)
 		}
+		if status == 429 && !apiErr.fatal {
+			rs.throttled.Add(1)
+			lim.throttled()
+			lastThrottle = apiErr.APIError
+			c.cfg.Logger.Info(ctx, "HSS API quota: throttled, waiting", map[string]any{
+				"status": apiErr.StatusCode, "error_code": apiErr.ErrorCode, "error": apiErr.Error(),
+				"attempt": attempt, "delay": wait.Round(time.Millisecond).String(), "page": pageLabel,
+				"retry_after": retryAfter.String(),
+			})
+			continue // acquire waits as the quota view says
+		}
+		failures++
 		retryable := !apiErr.fatal && (apiErr.StatusCode == 0 || retryableStatus(apiErr.StatusCode))
-		if !retryable || attempt > c.cfg.MaxRetries {
+		if !retryable || failures > c.cfg.MaxRetries {
 			return answer{}, apiErr.APIError
 		}
-		wait := c.backoff(attempt, apiErr.retryAfter)
+		wait = c.backoff(failures, apiErr.retryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			// Sleeping past the deadline only delays the same failure.
 			return answer{}, apiErr.APIError
@@ -97,8 +152,13 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 	}
 }
 
-// backoff is exponential with full jitter, so many plans throttled at once
-// do not come back in step; a Retry-After from the service wins.
+// maxThrottledRead bounds a read whose context has no deadline.
+const maxThrottledRead = 30 * time.Minute
+
+// backoff is exponential with full jitter, so many plans failing at once
+// do not come back in step; a Retry-After from the service wins. It
+// spaces retries of 5xx and network errors; 429s wait as the quota view
+// says.
 func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return min(retryAfter, c.cfg.RetryWaitMax)
@@ -193,9 +253,7 @@ func (c *Client) newRequest(ctx context.Context, path string, params [][2]string
 	sdkReq := b.Build()
 	// Sign signs every header already on the request, so the project id
 	// goes on first.
-	if err := credentials.Sign(sdkReq, credentials.Value{
-		AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, SecurityToken: creds.SecurityToken, AuthToken: creds.AuthToken,
-	}); err != nil {
+	if err := credentials.Sign(sdkReq, creds); err != nil {
 		return nil, err
 	}
 	req, err := sdkReq.ConvertRequest()

@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 )
 
 func TestRequestCarriesEveryParameterSigned(t *testing.T) {
@@ -62,7 +65,7 @@ func TestUnsetParametersAreNotSent(t *testing.T) {
 func TestSecurityTokenIsSentAndSigned(t *testing.T) {
 	f := &fake{respond: offsetPages(0)}
 	c, _ := newTestClient(t, f, func(cfg *Config) {
-		cfg.Credentials = StaticCredentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: "sts-token"}
+		cfg.Credentials = credentials.Static(credentials.Value{AccessKey: testAK, SecretKey: testSK, SecurityToken: "sts-token"})
 	})
 	if _, err := c.ListClusterAuditLogs(context.Background(), baseQuery()); err != nil {
 		t.Fatal(err)
@@ -79,7 +82,7 @@ func TestAuthTokenMode(t *testing.T) {
 		seen = r.Header.Clone()
 		_, _ = w.Write([]byte(`{"total_num":0,"data_list":[]}`))
 	})
-	c, err := New(Config{Endpoint: srv, ProjectID: testProject, Credentials: StaticCredentials{AuthToken: "iam-token"}})
+	c, err := New(Config{Endpoint: srv, ProjectID: testProject, Credentials: credentials.Static(credentials.Value{AuthToken: "iam-token"})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +103,7 @@ func TestEndpointPathPrefix(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`{"total_num":0,"data_list":[]}`))
 	})
-	c, err := New(Config{Endpoint: srv + "/gw/hss/", ProjectID: testProject, Credentials: StaticCredentials{AccessKey: testAK, SecretKey: testSK}})
+	c, err := New(Config{Endpoint: srv + "/gw/hss/", ProjectID: testProject, Credentials: credentials.Static(credentials.Value{AccessKey: testAK, SecretKey: testSK})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,9 +131,12 @@ func TestRetriesThrottlingThenSucceeds(t *testing.T) {
 	if err != nil || len(res.Records) != 3 {
 		t.Fatalf("res %+v err %v", res, err)
 	}
-	// Retry-After wins on the first retry; then exponential back-off (jitter 1).
-	if len(*slept) != 2 || (*slept)[0] != 2*time.Second || (*slept)[1] != 600*time.Millisecond {
-		t.Fatalf("slept %v", *slept)
+	// The 429's Retry-After (2 s) is honoured plus jitter (a fifth plus
+	// 100 ms at jitter 1), by the quota view; the 503 then backs off
+	// exponentially (300 ms at jitter 1); the view, having seen no call
+	// accepted before the 429, paces the next call a second later.
+	if want := []time.Duration{2500 * time.Millisecond, 300 * time.Millisecond, time.Second}; !slices.Equal(*slept, want) {
+		t.Fatalf("slept %v, want %v", *slept, want)
 	}
 	// Every attempt is built and signed afresh.
 	if creds.n != 3 || len(f.requests()) != 3 {
@@ -138,14 +144,50 @@ func TestRetriesThrottlingThenSucceeds(t *testing.T) {
 	}
 }
 
-func TestRetriesAreBounded(t *testing.T) {
+// max_retries bounds 5xx and network errors, not throttling: 429s are
+// waited out until the read's deadline, each wait at most the quota's
+// window, and the failure says it was throttled.
+func TestThrottlingIsWaitedOutUntilTheDeadline(t *testing.T) {
 	f := &fake{respond: func(int, url.Values) (int, http.Header, string) {
 		return 429, nil, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`
+	}}
+	c, slept := newTestClient(t, f, nil) // max_retries 3
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	_, err := c.ListClusterAuditLogs(ctx, baseQuery())
+	var te *ThrottleError
+	if !errors.As(err, &te) || te.Forecast || te.Last == nil || te.Last.StatusCode != 429 || te.Last.ErrorCode != "APIGW.0308" {
+		t.Fatalf("err = %#v", err)
+	}
+	n := len(f.requests())
+	if n <= 4 || te.Throttled != n || te.CallsMade != n || te.Records != -1 {
+		t.Fatalf("%d requests, error %+v: max_retries bounded the 429s", n, te)
+	}
+	var total time.Duration
+	for _, d := range *slept {
+		if d > QuotaWindow {
+			t.Fatalf("waited %s at once, beyond the quota's window", d)
+		}
+		total += d
+	}
+	if total > 10*time.Minute || total < 8*time.Minute {
+		t.Fatalf("waited %s in all for a 10-minute deadline", total)
+	}
+	for _, want := range []string{"the service throttled the read", "after the read's deadline", "HTTP 429 APIGW.0308"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q not in %q", want, err)
+		}
+	}
+}
+
+func TestServerErrorsAreBoundedByMaxRetries(t *testing.T) {
+	f := &fake{respond: func(int, url.Values) (int, http.Header, string) {
+		return 503, nil, `{"error_code":"HSS.1001","error_msg":"busy"}`
 	}}
 	c, slept := newTestClient(t, f, nil)
 	_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 4 || apiErr.ErrorCode != "APIGW.0308" || apiErr.RequestID != "req-4" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempts != 4 || apiErr.RequestID != "req-4" {
 		t.Fatalf("err = %#v", err)
 	}
 	if len(f.requests()) != 4 || len(*slept) != 3 {
@@ -185,7 +227,7 @@ func TestTransportErrorsAreRetried(t *testing.T) {
 	var slept int
 	c, err := New(Config{
 		Endpoint: "http://" + ln.Addr().String(), ProjectID: testProject,
-		Credentials: StaticCredentials{AccessKey: testAK, SecretKey: testSK}, MaxRetries: 2,
+		Credentials: credentials.Static(credentials.Value{AccessKey: testAK, SecretKey: testSK}), MaxRetries: 2,
 		sleep: func(context.Context, time.Duration) error { slept++; return nil },
 	})
 	if err != nil {
@@ -237,7 +279,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoffIsCapped(t *testing.T) {
-	c, _ := New(Config{Endpoint: "https://x", ProjectID: "p", Credentials: StaticCredentials{AuthToken: "t"}})
+	c, _ := New(Config{Endpoint: "https://x", ProjectID: "p", Credentials: credentials.Static(credentials.Value{AuthToken: "t"})})
 	c.cfg.jitter = func() float64 { return 1 }
 	if d := c.backoff(20, 0); d != 30*time.Second {
 		t.Fatalf("backoff %v", d)
@@ -249,9 +291,9 @@ func TestBackoffIsCapped(t *testing.T) {
 
 func TestNewRejectsBadConfig(t *testing.T) {
 	for _, cfg := range []Config{
-		{Endpoint: "ftp://x", ProjectID: "p", Credentials: StaticCredentials{}},
-		{Endpoint: "https://", ProjectID: "p", Credentials: StaticCredentials{}},
-		{Endpoint: "https://x", Credentials: StaticCredentials{}},
+		{Endpoint: "ftp://x", ProjectID: "p", Credentials: credentials.Static(credentials.Value{})},
+		{Endpoint: "https://", ProjectID: "p", Credentials: credentials.Static(credentials.Value{})},
+		{Endpoint: "https://x", Credentials: credentials.Static(credentials.Value{})},
 		{Endpoint: "https://x", ProjectID: "p"},
 	} {
 		if _, err := New(cfg); err == nil {

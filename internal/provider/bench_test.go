@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
@@ -296,7 +297,7 @@ func benchClientRead(b *testing.B, url string, conc, n int, start, stop int64) b
 	b.Helper()
 	c, err := hss.New(hss.Config{
 		Endpoint: url, ProjectID: standin.SeedProjectID, MaxConcurrency: conc,
-		Credentials: hss.StaticCredentials{AccessKey: benchAK, SecretKey: benchSK},
+		Credentials: credentials.Static(credentials.Value{AccessKey: benchAK, SecretKey: benchSK}),
 	})
 	if err != nil {
 		b.Fatal(err)

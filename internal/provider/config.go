@@ -192,13 +192,18 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		hssOverride: endpoint, hasOverride: overrides["hss"] != "",
 		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: p,
 		base: hss.Config{
-			Credentials:    hssCredentials{prov},
+			Credentials:    prov,
 			Insecure:       insecure,
 			MaxRetries:     int(maxRetries),
 			MaxConcurrency: int(maxConcurrency),
 			RateLimit:      rateLimit(rps), // one limiter for every region's client
-			UserAgent:      userAgent(version, tfVersion),
-			Logger:         newLogger(secrets),
+			// One view of the service's quota for every read of this
+			// provider configuration: Terraform runs a process per
+			// configuration, so nothing is shared beyond it.
+			Quotas:    hss.NewQuotas(),
+			Caller:    callerID(v, agency, domain),
+			UserAgent: userAgent(version, tfVersion),
+			Logger:    newLogger(secrets),
 		},
 	}
 	if _, err := rc.build(region.value, endpoint, projectID.value); err != nil {

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
-	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
 )
 
 // assumeRoleModel is the assume_role nested attribute.
@@ -39,10 +35,6 @@ const (
 	whereEnv   = "the environment (HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN, HW_AUTH_TOKEN)"
 )
 
-// hssCredentials adapts a credentials.Provider to the HSS client, which
-// asks it before every attempt, so renewed credentials are used mid-read.
-type hssCredentials struct{ p credentials.Provider }
-
 // remembered passes on the credentials of p, adding each value handed out
 // to the secrets masked in logs and diagnostics.
 type remembered struct {
@@ -58,14 +50,6 @@ func (r remembered) Retrieve(ctx context.Context) (credentials.Value, error) {
 	return v, err
 }
 
-func (a hssCredentials) Retrieve(ctx context.Context) (hss.Credentials, error) {
-	v, err := a.p.Retrieve(ctx)
-	if err != nil {
-		return hss.Credentials{}, err
-	}
-	return hss.Credentials{AccessKey: v.AccessKey, SecretKey: v.SecretKey, SecurityToken: v.SecurityToken, AuthToken: v.AuthToken}, nil
-}
-
 // resolvedCredentials is what resolveCredentials found.
 type resolvedCredentials struct {
 	provider credentials.Provider
@@ -79,7 +63,7 @@ type resolvedCredentials struct {
 // so a stray HW_AUTH_TOKEN does not clash with keys written in the block.
 // It reports whether they came from the block, and adds the diagnostics
 // of a half-given set of keys.
-func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.Credentials, fromBlock bool) {
+func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c credentials.Value, fromBlock bool) {
 	fromBlock = !m.AccessKey.IsNull() || !m.SecretKey.IsNull() || !m.SecurityToken.IsNull() || !m.Token.IsNull()
 	lookup := e
 	where := whereEnv
@@ -87,7 +71,7 @@ func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.C
 		lookup = emptyEnv{}
 		where = whereBlock
 	}
-	c = hss.Credentials{
+	c = credentials.Value{
 		AccessKey:     resolve(m.AccessKey, "access_key", lookup, "HW_ACCESS_KEY").value,
 		SecretKey:     resolve(m.SecretKey, "secret_key", lookup, "HW_SECRET_KEY").value,
 		SecurityToken: resolve(m.SecurityToken, "security_token", lookup, "HW_SECURITY_TOKEN").value,
@@ -113,14 +97,13 @@ func staticCredentials(m providerModel, e env, diags *diag.Diagnostics) (c hss.C
 	return c, fromBlock
 }
 
-func hasCredentials(c hss.Credentials) bool {
+func hasCredentials(c credentials.Value) bool {
 	return (c.AccessKey != "" && c.SecretKey != "") || c.AuthToken != ""
 }
 
-func staticValue(c hss.Credentials, source string) credentials.Provider {
-	return credentials.Static(credentials.Value{
-		AccessKey: c.AccessKey, SecretKey: c.SecretKey, SecurityToken: c.SecurityToken, AuthToken: c.AuthToken, Source: source,
-	})
+func staticValue(c credentials.Value, source string) credentials.Provider {
+	c.Source = source
+	return credentials.Static(c)
 }
 
 // resolveCredentials tries, in order, the provider block, the environment,
@@ -246,17 +229,15 @@ func assumeRoleSettings(ctx context.Context, m providerModel, e env, profile *cr
 // iamClient is the HTTP client of the IAM calls: proxies from the
 // environment, and the provider's insecure setting.
 func iamClient(insecure bool) *http.Client {
-	t := &http.Transport{
-		Proxy:                 proxy.FromEnvironment(), // http.ProxyFromEnvironment reads the environment once per process
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          10,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}, //nolint:gosec // only when the user sets insecure = true
-	}
-	return &http.Client{Transport: t, Timeout: time.Minute}
+	return httpclient.New(httpclient.Options{
+		Timeout:             time.Minute,
+		DialTimeout:         30 * time.Second,
+		KeepAlive:           30 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		IdleConnTimeout:     90 * time.Second,
+		MaxIdleConns:        10,
+		Insecure:            insecure,
+	})
 }
 
 // iamOverride is endpoints.iam, else auth_url, else "".

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,4 +33,18 @@ func discoveryFailure(err error, region, iam string) (summary, detail string) {
 	default:
 		return "Project discovery failed", err.Error() + "." + fix
 	}
+}
+
+// callerID names whose API quota the calls spend, without a secret: a
+// hash of the agency assumed, else of the access key, else of the token.
+func callerID(v credentials.Value, agency, domain string) string {
+	who := "ak:" + v.AccessKey
+	switch {
+	case agency != "":
+		who = "agency:" + domain + "/" + agency
+	case v.AccessKey == "":
+		who = "token:" + v.AuthToken
+	}
+	sum := sha256.Sum256([]byte(who))
+	return hex.EncodeToString(sum[:8])
 }

@@ -101,19 +101,24 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 100)},
-				MarkdownDescription: "How many times a request is retried after throttling (429), a server error (5xx) or a network error; each retry waits longer and is signed afresh. Environment: `HW_MAX_RETRIES`. Default: `5`.",
+				MarkdownDescription: "How many times a request is retried after a server error (5xx) or a network error; each retry waits longer and is signed afresh. " +
+					"Throttling (429, `APIGW.0308`) is not counted: it is waited out for as long as the read's `timeouts.read` allows (see the data source's \"API quota\" section). " +
+					"Environment: `HW_MAX_RETRIES`. Default: `5`.",
 			},
 			"max_requests_per_second": schema.Float64Attribute{
 				Optional: true, Validators: []validator.Float64{float64validator.AtLeast(0.001)},
 				MarkdownDescription: "Upper bound on the requests per second of this provider configuration, retries included, shared by all its reads " +
-					"(fractions allowed: `0.5` is one request every two seconds). Set it when the account is throttled " +
-					"(the service answers `429` with `APIGW.0308` once the account's API quota is spent), or when many workspaces " +
-					"read through one account at once: give each a share of the quota. Environment: `HW_MAX_REQUESTS_PER_SECOND`. Default: no limit.",
+					"(fractions allowed: `0.5` is one request every two seconds, `0.0833` is 5 a minute, HSS's documented quota per user and API). " +
+					"The provider paces itself once the service throttles (`429`, `APIGW.0308`) without it; set it when many workspaces " +
+					"read through one account at once, to give each a share of the quota, or to have reads forecast their cost from the first call: " +
+					"a read that cannot finish within `timeouts.read` at this rate fails at once, naming the calls it needs. " +
+					"Environment: `HW_MAX_REQUESTS_PER_SECOND`. Default: no limit.",
 			},
 			"max_concurrency": schema.Int64Attribute{
 				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 16)},
 				MarkdownDescription: "How many pages of one read may be in flight at once, from 1 to 16, once the first page has given `total_num`. " +
-					"Halved whenever the service throttles (429), grown back after a run of successes. CCE `line_num` pages are read one after another whatever it says. " +
+					"Once the service throttles (429), every read of the provider configuration drops to one call at a time, paced at the rate the service accepted. " +
+					"CCE `line_num` pages are read one after another whatever it says. " +
 					"Environment: `HW_MAX_CONCURRENCY`. Default: `4`.",
 			},
 			"shared_config_file": schema.StringAttribute{

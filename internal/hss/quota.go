@@ -1,0 +1,376 @@
+package hss
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// HSS documents a quota of 5 calls a minute per user and per IP address,
+// for each API. Beyond it the gateway answers 429 (APIGW.0308), with or
+// without Retry-After. The quota is the scarce resource of every read, so
+// all reads of a provider configuration share one view of it per API:
+// after a throttled answer they slow down together instead of each
+// answering the 429 with a burst of its own.
+const (
+	// QuotaWindow is the documented quota's window: back-off without
+	// Retry-After grows up to it, and the rate estimate looks back over it.
+	QuotaWindow = time.Minute
+	// quotaProbeMin is the first back-off ceiling after a 429 with no
+	// Retry-After; it doubles with every 429 in a row, up to QuotaWindow.
+	quotaProbeMin = time.Second
+	// speedUp is how much shorter the pacing interval gets after each
+	// speedUpAfter accepted calls in a row: careful, so a rate found once
+	// is not lost at once (5 is the documented quota's calls a window).
+	speedUp      = 0.95
+	speedUpAfter = 5
+	// slowDown lengthens the interval when the service throttles again
+	// and no call of its window was accepted to estimate from.
+	slowDown = 1.5
+	// unpaceBelow ends pacing once the interval has shrunk this far: the
+	// service accepts calls faster than a read makes them.
+	unpaceBelow = 20 * time.Millisecond
+)
+
+// Quotas holds one view of the quota per caller and API. Give one Quotas
+// to every client of a provider configuration (Config.Quotas): Terraform
+// runs a provider process per configuration, and nothing here is global
+// to the process, so in-process tests behave as real plans do.
+type Quotas struct {
+	mu    sync.Mutex
+	views map[string]*Quota
+	// The clock and the jitter, replaced in tests so waits are tested
+	// without waiting.
+	now   func() time.Time
+	until func(time.Time) <-chan time.Time // fires at the given time of now's clock
+	rand  func() float64
+}
+
+// NewQuotas returns an empty set of views.
+func NewQuotas() *Quotas { return &Quotas{} }
+
+// View returns the view of key (the caller's identity and the API), made
+// on first use.
+func (qs *Quotas) View(key string) *Quota {
+	qs.mu.Lock()
+	defer qs.mu.Unlock()
+	if qs.views == nil {
+		qs.views = map[string]*Quota{}
+	}
+	v, ok := qs.views[key]
+	if !ok {
+		v = &Quota{now: qs.now, until: qs.until, rand: qs.rand, wake: make(chan struct{})}
+		qs.views[key] = v
+		if v.now == nil {
+			v.now = time.Now
+		}
+		if v.until == nil {
+			v.until = func(t time.Time) <-chan time.Time { return time.After(time.Until(t)) }
+		}
+		if v.rand == nil {
+			v.rand = rand.Float64
+		}
+	}
+	return v
+}
+
+// Quota is what one caller has learnt of one API's quota. Until the first
+// 429 it does nothing: the rate is treated as unlimited, so no read is
+// slowed or failed on a guess. After it, one call at a time, each starting
+// no sooner than the pacing interval after the one before; the interval
+// comes from the calls the service accepted before it throttled and the
+// time it took to accept one again, and shrinks with every accepted call.
+type Quota struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	until func(time.Time) <-chan time.Time
+	rand  func() float64
+
+	paced    bool
+	interval time.Duration // between call starts while paced; 0 until estimated
+	next     time.Time     // no call starts before
+	inflight int
+	wake     chan struct{} // closed when a waiter may go on
+
+	inARow       int         // 429s in a row, the back-off's exponent
+	streak       int         // calls accepted in a row at the current pace
+	lastThrottle time.Time   // when the last 429 arrived
+	episodeStart time.Time   // the first 429 since the last accepted call
+	accepted     []time.Time // when accepted calls started, over the last QuotaWindow and a bit
+
+	calls, throttled int
+	waited           time.Duration
+}
+
+// QuotaStats is a snapshot of a view, for logs and diagnostics.
+type QuotaStats struct {
+	Paced     bool
+	Interval  time.Duration // 0 while unpaced or not yet estimated
+	Calls     int           // calls answered (accepted or throttled)
+	Throttled int           // 429 answers
+	Waited    time.Duration // time calls waited for the quota in all
+}
+
+// Stats returns the view's counters.
+func (q *Quota) Stats() QuotaStats {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return QuotaStats{Paced: q.paced, Interval: q.interval, Calls: q.calls, Throttled: q.throttled, Waited: q.waited}
+}
+
+// Rate is the accepted calls a minute the view paces at; 0 when unpaced
+// or not yet known.
+func (s QuotaStats) Rate() float64 {
+	if !s.Paced || s.Interval <= 0 {
+		return 0
+	}
+	return float64(time.Minute) / float64(s.Interval)
+}
+
+// ThrottleError is a read the quota could not let finish in time: either
+// the next call could only start after the read's deadline, or the calls
+// still needed cannot fit in what remains of it at the rate observed.
+type ThrottleError struct {
+	Forecast   bool          // failed early, on the forecast
+	Wait       time.Duration // the wait that would have passed the deadline (not a forecast)
+	Remaining  time.Duration // time left before the deadline
+	Records    int64         // total_num, when known (-1 when not)
+	CallsMade  int           // calls of this read, throttled ones included
+	CallsLeft  int           // calls the read still needs, when known (-1 when not)
+	RatePerMin float64       // accepted calls a minute observed; 0 when unknown
+	Throttled  int           // 429 answers this read met
+	Last       *APIError     // the last 429, when there was one
+}
+
+func (e *ThrottleError) Error() string {
+	rate := "not yet known"
+	if e.RatePerMin > 0 {
+		rate = fmt.Sprintf("%.2g calls a minute", e.RatePerMin)
+	}
+	var s string
+	if e.Forecast {
+		s = fmt.Sprintf("the read cannot finish in time under the service's quota: %d calls still needed at the %s the service accepts take about %s, but %s remain",
+			e.CallsLeft, rate, roundDuration(time.Duration(float64(e.CallsLeft)/e.RatePerMin*float64(time.Minute))), roundDuration(e.Remaining))
+	} else {
+		s = fmt.Sprintf("the service throttled the read, and the next call could only start in %s, after the read's deadline (%s left)",
+			roundDuration(e.Wait), roundDuration(e.Remaining))
+	}
+	if e.Records >= 0 {
+		s += fmt.Sprintf("; %d records in the window", e.Records)
+	}
+	s += fmt.Sprintf("; %d calls made, %d throttled", e.CallsMade, e.Throttled)
+	if e.CallsLeft >= 0 {
+		s += fmt.Sprintf(", %d still needed", e.CallsLeft)
+	}
+	s += "; rate accepted: " + rate
+	if e.Last != nil {
+		s += "; last answer: " + e.Last.Error()
+	}
+	return s
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d > 10*time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// acquire waits until a call may start: one at a time while paced, and
+// no sooner than the pacing allows. It fails at once with a
+// *ThrottleError when the start would fall after ctx's deadline.
+func (q *Quota) acquire(ctx context.Context) error {
+	if q == nil {
+		return nil
+	}
+	for {
+		q.mu.Lock()
+		now := q.now()
+		if !q.paced && q.next.IsZero() {
+			q.inflight++
+			q.mu.Unlock()
+			return nil
+		}
+		wait := q.next.Sub(now)
+		busy := q.paced && q.inflight > 0
+		if !busy && wait <= 0 {
+			q.inflight++
+			if q.paced && q.interval > 0 {
+				q.next = now.Add(q.interval)
+			}
+			q.mu.Unlock()
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && wait > 0 && now.Add(wait).After(dl) {
+			q.mu.Unlock()
+			return &ThrottleError{Wait: wait, Remaining: dl.Sub(now), Records: -1, CallsLeft: -1}
+		}
+		wake := q.wake
+		q.mu.Unlock()
+		if busy {
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		select {
+		case <-q.until(now.Add(wait)):
+			q.mu.Lock()
+			q.waited += wait
+			q.mu.Unlock()
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// clock is the view's now, which starts and answers of calls are told in.
+func (q *Quota) clock() time.Time {
+	if q == nil {
+		return time.Now()
+	}
+	return q.now()
+}
+
+// done reports the answer of a call that acquire let start at start:
+// status 0 for no answer. On a 429 it returns how long calls now wait.
+func (q *Quota) done(start time.Time, status int, retryAfter time.Duration) time.Duration {
+	if q == nil {
+		return 0
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.inflight--
+	defer q.signal()
+	if status == 0 {
+		return 0
+	}
+	q.calls++
+	now := q.now()
+	if status != 429 {
+		q.accept(start, now)
+		return 0
+	}
+	q.throttled++
+	// Calls sent before the last 429 was heard of are one burst's
+	// answers, not a sign that the service throttles harder.
+	if start.After(q.lastThrottle) || q.inARow == 0 {
+		q.inARow++
+	}
+	q.lastThrottle = now
+	if q.episodeStart.IsZero() {
+		q.episodeStart = now
+	}
+	q.paced = true
+	var wait time.Duration
+	if retryAfter > 0 {
+		// Honoured, plus a little jitter so that plans told the same time
+		// do not come back in step.
+		wait = retryAfter + time.Duration(q.rand()*float64(min(retryAfter/5+100*time.Millisecond, 2*time.Second)))
+	} else {
+		// Exponential with full jitter, the ceiling doubling up to the
+		// quota's window: probes find the quota's return soon, and many
+		// plans do not probe together.
+		ceiling := float64(quotaProbeMin) * math.Pow(2, float64(min(q.inARow, 16)-1))
+		wait = time.Duration(q.rand() * min(ceiling, float64(QuotaWindow)))
+	}
+	if at := now.Add(wait); at.After(q.next) {
+		q.next = at
+	}
+	return q.next.Sub(now)
+}
+
+// accept records an accepted call. The first after a run of 429s sets
+// the pace: the calls the service accepted in the window before it
+// throttled, spread over the time from the first of them until now.
+func (q *Quota) accept(start, now time.Time) {
+	q.accepted = append(q.accepted, start)
+	if cut := now.Add(-2 * QuotaWindow); len(q.accepted) > 0 && q.accepted[0].Before(cut) {
+		i := 0
+		for i < len(q.accepted) && q.accepted[i].Before(cut) {
+			i++
+		}
+		q.accepted = append(q.accepted[:0], q.accepted[i:]...)
+	}
+	if !q.episodeStart.IsZero() && start.Before(q.episodeStart) {
+		return // sent before the throttling began: says nothing of its end
+	}
+	q.inARow = 0
+	if !q.paced {
+		return
+	}
+	if !q.episodeStart.IsZero() {
+		from := q.episodeStart.Add(-QuotaWindow)
+		n, first := 0, time.Time{}
+		for _, t := range q.accepted {
+			if !t.Before(from) && !t.After(q.episodeStart) {
+				if n == 0 || t.Before(first) {
+					first = t
+				}
+				n++
+			}
+		}
+		switch {
+		case n > 0:
+			span := min(max(now.Sub(first), quotaProbeMin), 2*QuotaWindow)
+			q.interval = span / time.Duration(n)
+		case q.interval == 0:
+			q.interval = quotaProbeMin // nothing accepted to learn from: start careful
+		default:
+			q.interval = time.Duration(float64(q.interval) * slowDown)
+		}
+		q.episodeStart, q.streak = time.Time{}, 0
+		q.next = now.Add(q.interval)
+		return
+	}
+	q.streak++
+	if q.streak < speedUpAfter {
+		return
+	}
+	q.streak = 0
+	q.interval = time.Duration(float64(q.interval) * speedUp)
+	if q.interval < unpaceBelow {
+		q.paced, q.interval, q.next = false, 0, time.Time{}
+	}
+}
+
+// forecast is how long n more calls take at the current pace; ok is false
+// while the pace is not known (unthrottled, or not yet estimated).
+func (q *Quota) forecast(n int) (d time.Duration, rate float64, ok bool) {
+	if q == nil {
+		return 0, 0, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.paced || q.interval <= 0 || !q.episodeStart.IsZero() {
+		return 0, 0, false
+	}
+	start := max(q.next.Sub(q.now()), 0)
+	return start + time.Duration(n-1)*q.interval, float64(time.Minute) / float64(q.interval), true
+}
+
+// forecast is how long n more calls take at the pace of the quota view
+// and of max_requests_per_second, whichever is slower; ok is false while
+// neither paces the calls.
+func (c *Client) forecast(n int) (time.Duration, float64, bool) {
+	d, rate, ok := c.quota.forecast(n)
+	if rl := c.cfg.RateLimit; rl != nil && float64(rl.Limit()) > 0 {
+		perMin := float64(rl.Limit()) * 60
+		if dr := time.Duration(float64(n-1) / float64(rl.Limit()) * float64(time.Second)); !ok || dr > d {
+			d, rate, ok = dr, perMin, true
+		}
+	}
+	return d, rate, ok
+}
+
+// signal wakes every waiter; q.mu is held.
+func (q *Quota) signal() {
+	close(q.wake)
+	q.wake = make(chan struct{})
+}
