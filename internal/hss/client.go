@@ -67,6 +67,14 @@ type Config struct {
 	// say; never a secret): the service counts calls per user and API.
 	Caller string
 
+	// SettleDelay is the age past which records are taken as settled: a
+	// window ending more recently is read as its recent tail and its
+	// settled part (see walkSplit). Zero means DefaultSettleDelay; a
+	// negative value never splits.
+	SettleDelay time.Duration
+
+	// now is the clock of the settle cut; replaced in tests.
+	now func() time.Time
 	// sleep and jitter are replaced in tests, so back-off is tested without waiting.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
@@ -127,6 +135,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.sleep == nil {
 		cfg.sleep = sleepContext
+	}
+	if cfg.SettleDelay == 0 {
+		cfg.SettleDelay = DefaultSettleDelay
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
 	}
 	if cfg.jitter == nil {
 		cfg.jitter = rand.Float64

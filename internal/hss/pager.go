@@ -80,6 +80,14 @@ func (c *Client) WalkClusterAuditLogs(ctx context.Context, q Query, visit Visito
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if cut, ok := c.settleCut(q); ok {
+		return c.walkSplit(ctx, q, cut, visit)
+	}
+	return c.walk(ctx, q, visit)
+}
+
+// walk reads one window, without splitting it.
+func (c *Client) walk(ctx context.Context, q Query, visit Visitor) (*Result, error) {
 	p := pager{
 		c: c, q: q, visit: visit,
 		path:      "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
@@ -148,7 +156,7 @@ func (p *pager) accept(label string, pg page) (bool, error) {
 	if p.res.Requests > 1 && pg.TotalNum != p.res.TotalNum {
 		msg := fmt.Sprintf("total_num changed from %d to %d during the read: logs were added to or expired from the window", p.res.TotalNum, pg.TotalNum)
 		if p.res.Mode == ModeOffset {
-			return false, &PagingError{Page: label, Reason: msg + "; offset pages shift when that happens, so records may be skipped or doubled. " +
+			return false, &PagingError{Page: label, Shifted: true, Reason: msg + "; offset pages shift when that happens, so records may be skipped or doubled. " +
 				"Retry, or end the window (end_time) a few minutes in the past, where logs no longer arrive"}
 		}
 		p.res.Warnings = append(p.res.Warnings, fmt.Sprintf("%s (page %s); paging by line_num is unaffected, the records read are the window as of the first page", msg, label))
@@ -398,6 +406,9 @@ func pageLabel(offset int64, cursor string) string {
 type PagingError struct {
 	Page   string
 	Reason string
+	// Shifted: total_num changed during an offset read, so its pages
+	// moved; reading the window again may succeed.
+	Shifted bool
 }
 
 func (e *PagingError) Error() string {

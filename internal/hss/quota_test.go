@@ -60,7 +60,7 @@ func quotaStandIn(t *testing.T, clk *virtualClock, n int, q standin.Quota) (*sta
 	return s, srv.URL
 }
 
-func quotaClient(t *testing.T, url string, clk *virtualClock, qs *Quotas, mod func(*Config)) *Client {
+func quotaClient(t testing.TB, url string, clk *virtualClock, qs *Quotas, mod func(*Config)) *Client {
 	t.Helper()
 	if qs == nil {
 		qs = &Quotas{now: clk.now, until: clk.until, rand: func() float64 { return 0.5 }}

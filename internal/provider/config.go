@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -43,6 +44,7 @@ type providerModel struct {
 	MaxRetries          types.Int64   `tfsdk:"max_retries"`
 	MaxConcurrency      types.Int64   `tfsdk:"max_concurrency"`
 	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
+	SettleDelay         types.String  `tfsdk:"settle_delay"`
 	SharedConfigFile    types.String  `tfsdk:"shared_config_file"`
 	Profile             types.String  `tfsdk:"profile"`
 	AuthURL             types.String  `tfsdk:"auth_url"`
@@ -106,6 +108,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	maxRetries := intSetting(m.MaxRetries, "max_retries", e, "HW_MAX_RETRIES", defaultMaxRetries, 0, 100, diags)
 	rps := floatSetting(m.MaxRequestsPerSec, "max_requests_per_second", e, "HW_MAX_REQUESTS_PER_SECOND", diags)
 	maxConcurrency := intSetting(m.MaxConcurrency, "max_concurrency", e, "HW_MAX_CONCURRENCY", hss.DefaultMaxConcurrency, 1, hss.MaxConcurrency, diags)
+	settle := settleDelay(resolve(m.SettleDelay, "settle_delay", e, "HW_SETTLE_DELAY"), diags)
 	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if diags.HasError() {
 		return nil
@@ -196,6 +199,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 			Insecure:       insecure,
 			MaxRetries:     int(maxRetries),
 			MaxConcurrency: int(maxConcurrency),
+			SettleDelay:    settle,
 			RateLimit:      rateLimit(rps), // one limiter for every region's client
 			// One view of the service's quota for every read of this
 			// provider configuration: Terraform runs a process per
@@ -273,6 +277,24 @@ func floatSetting(v types.Float64, attr string, e env, key string, diags *diag.D
 	return f
 }
 
+// settleDelay reads settle_delay: "" is the default, "0s" never splits a
+// window (hss.Config takes a negative delay for that).
+func settleDelay(v setting, diags *diag.Diagnostics) time.Duration {
+	if v.value == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v.value)
+	if err != nil || d < 0 || d > 24*time.Hour {
+		diags.AddAttributeError(path.Root("settle_delay"), "Invalid settle_delay",
+			fmt.Sprintf("%s is %q; set it to a duration from \"0s\" to \"24h\", such as \"5m\" (\"0s\" reads every window whole).", v.source, v.value))
+		return 0
+	}
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
 // rateLimit allows rps requests a second with no burst beyond one, so no
 // second sees more than rps+1; nil when unset.
 func rateLimit(rps float64) *rate.Limiter {
@@ -322,8 +344,8 @@ func unknownAttributes(m providerModel) []string {
 		"enterprise_project_id": m.EnterpriseProjectID.IsUnknown(), "cloud": m.Cloud.IsUnknown(),
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
 		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
-		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(),
-		"shared_config_file":      m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
+		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(), "settle_delay": m.SettleDelay.IsUnknown(),
+		"shared_config_file": m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
 		"assume_role": m.AssumeRole.IsUnknown() || hasUnknownAttribute(m.AssumeRole),
 	} {
 		if unknown {

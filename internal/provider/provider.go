@@ -121,6 +121,14 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"CCE `line_num` pages are read one after another whatever it says. " +
 					"Environment: `HW_MAX_CONCURRENCY`. Default: `4`.",
 			},
+			"settle_delay": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How old audit logs must be before they are taken as settled, as a duration such as `\"5m\"` (from `0s` to `24h`). " +
+					"Logs reach the service a while after the event, and a read that the API quota makes long meets records arriving in its window: " +
+					"so a window ending within this delay is read as two, its recent tail first (within moments, while calls still go through at once, " +
+					"read again if records arrive during it) and then the settled part, whose offset pages no arrival can shift. That costs at most one call more. " +
+					"`\"0s\"` reads every window whole. Environment: `HW_SETTLE_DELAY`. Default: `\"5m\"`.",
+			},
 			"shared_config_file": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
 				MarkdownDescription: "Path of the KooCLI (`hcloud`) shared config file, read when neither the provider block nor the environment gives credentials: " +

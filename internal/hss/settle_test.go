@@ -1,0 +1,267 @@
+package hss
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// liveLog is a service whose window keeps receiving records: grow decides,
+// per request, how many records arrive (at the newest time) before it is
+// answered. Pages are cut by time window, offset and limit, newest first
+// unless ascending.
+type liveLog struct {
+	mu        sync.Mutex
+	times     []int64 // every record's time; each record's content is its index
+	next      int64   // time of the next record to arrive
+	ascending bool
+	grow      func(q url.Values) int
+}
+
+func newLiveLog(now time.Time, n int) *liveLog {
+	l := &liveLog{next: now.Add(-20 * time.Second).UnixMilli()} // arrivals: within the window, a millisecond apart
+	// n records, one a second, the newest 30 s ago: the last 5 minutes
+	// (the settle delay) hold the newest 270 of them... when n is larger.
+	for i := range n {
+		l.times = append(l.times, now.Add(-30*time.Second-time.Duration(n-1-i)*time.Second).UnixMilli())
+	}
+	return l
+}
+
+func (l *liveLog) respond(_ int, q url.Values) (int, http.Header, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for range l.grow(q) {
+		l.times = append(l.times, l.next)
+		l.next++
+	}
+	start, _ := strconv.ParseInt(q.Get("start_time"), 10, 64)
+	end, _ := strconv.ParseInt(q.Get("end_time"), 10, 64)
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	var in []int // indexes of the window's records, in the service's order
+	for i, t := range l.times {
+		if t >= start && t <= end {
+			in = append(in, i)
+		}
+	}
+	if !l.ascending {
+		slices.Reverse(in)
+	}
+	page := []map[string]any{}
+	for _, i := range in[min(offset, len(in)):min(offset+limit, len(in))] {
+		page = append(page, map[string]any{"cluster_id": "c1", "time": l.times[i], "content": strconv.Itoa(i)})
+	}
+	b, _ := json.Marshal(map[string]any{"total_num": len(in), "data_list": page})
+	return 200, nil, string(b)
+}
+
+// settledRequest reports whether a request asks for the settled part only.
+func settledRequest(q url.Values, cut int64) bool {
+	end, _ := strconv.ParseInt(q.Get("end_time"), 10, 64)
+	return end < cut
+}
+
+// tailRequest reports whether a request asks for the recent tail only.
+func tailRequest(q url.Values, cut int64) bool {
+	start, _ := strconv.ParseInt(q.Get("start_time"), 10, 64)
+	return start == cut
+}
+
+func liveClient(t *testing.T, l *liveLog, now time.Time, settle time.Duration) (*Client, *fake) {
+	f := &fake{respond: l.respond}
+	c, _ := newTestClient(t, f, func(cfg *Config) {
+		cfg.SettleDelay = settle
+		cfg.now = func() time.Time { return now }
+	})
+	return c, f
+}
+
+// indexes returns the records' contents, which are their indexes.
+func indexes(res *Result) []int {
+	out := make([]int, len(res.Records))
+	for i, r := range res.Records {
+		out[i], _ = strconv.Atoi(r.Content)
+	}
+	return out
+}
+
+// A window ending now, read while records keep arriving: split, the
+// settled part's offset pages cannot shift, and the read is exact as of
+// its tail's read; unsplit, the same read fails (total_num changed).
+func TestSettleSplitKeepsALongReadExact(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	cut := now.Add(-DefaultSettleDelay).UnixMilli()
+	q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 50}
+
+	l := newLiveLog(now, 1000)
+	l.grow = func(q url.Values) int { // a record arrives during every request of the settled part
+		if settledRequest(q, cut) {
+			return 1
+		}
+		return 0
+	}
+	c, f := liveClient(t, l, now, 0)
+	res, err := c.ListClusterAuditLogs(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Exactly the 1,000 records there were when the tail was read, newest first.
+	want := make([]int, 1000)
+	for i := range want {
+		want[i] = 999 - i
+	}
+	if got := indexes(res); !slices.Equal(got, want) {
+		t.Fatalf("records %v...,\nwant %v...", got[:min(10, len(got))], want[:10])
+	}
+	if res.TotalNum != 1000 || res.Read != 1000 {
+		t.Fatalf("total_num %d, read %d", res.TotalNum, res.Read)
+	}
+	// The window's first page, which cannot hold the whole tail; then the
+	// tail (270 records: 6 pages) and the settled part (730: 15 pages).
+	if n := len(f.requests()); n != 22 || res.Requests != 22 {
+		t.Fatalf("%d requests, %d counted; want 22", n, res.Requests)
+	}
+
+	// Unsplit, arrivals shift the offset pages.
+	l = newLiveLog(now, 1000)
+	l.grow = func(url.Values) int { return 1 }
+	c, _ = liveClient(t, l, now, -1)
+	_, err = c.ListClusterAuditLogs(context.Background(), q)
+	var pe *PagingError
+	if !errors.As(err, &pe) || !pe.Shifted {
+		t.Fatalf("unsplit read with arrivals: err = %v, want total_num changed", err)
+	}
+}
+
+// Records that arrive in the tail while the tail itself is read: it is
+// read again, up to twice, then the read fails as an unsplit one does.
+func TestSettleTailReadAgain(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	cut := now.Add(-DefaultSettleDelay).UnixMilli()
+	q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 50}
+	for _, tc := range []struct {
+		arrivals int // tail reads during which records arrive
+		ok       bool
+	}{{1, true}, {2, true}, {3, false}} {
+		l := newLiveLog(now, 1000)
+		tailReads, seenOffset0 := 0, false
+		l.grow = func(q url.Values) int {
+			if !tailRequest(q, cut) {
+				return 0
+			}
+			if q.Get("offset") == "0" {
+				tailReads++
+				seenOffset0 = true
+				return 0
+			}
+			if seenOffset0 && tailReads <= tc.arrivals && q.Get("offset") == "50" {
+				return 1 // a record arrives between the tail's first and second pages
+			}
+			return 0
+		}
+		c, _ := liveClient(t, l, now, 0)
+		res, err := c.ListClusterAuditLogs(context.Background(), q)
+		if tc.ok != (err == nil) {
+			t.Fatalf("%d arrivals: err = %v", tc.arrivals, err)
+		}
+		if err == nil && (res.TotalNum != int64(1000+tc.arrivals) || len(res.Records) != 1000+tc.arrivals) {
+			t.Fatalf("%d arrivals: total_num %d, %d records", tc.arrivals, res.TotalNum, len(res.Records))
+		}
+	}
+}
+
+// A tail that fits in the window's first page costs no call more than an
+// unsplit read: the settled part goes on from that page; and records that
+// arrive meanwhile change nothing. A window of one page costs one call.
+func TestSettleSplitReusesTheFirstPage(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	cut := now.Add(-DefaultSettleDelay).UnixMilli()
+	q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 200}
+	for _, tc := range []struct {
+		records, calls int
+	}{{1000, 5}, {150, 1}, {200, 1}, {201, 2}, {0, 1}} {
+		l := newLiveLog(now, 0)
+		for i := range tc.records {
+			l.times = append(l.times, now.Add(-time.Duration(tc.records-i)*3*time.Second).UnixMilli()) // 3 s apart: 100 in the tail
+		}
+		l.grow = func(q url.Values) int {
+			if settledRequest(q, cut) {
+				return 1 // arrivals during the settled part's read
+			}
+			return 0
+		}
+		c, f := liveClient(t, l, now, 0)
+		res, err := c.ListClusterAuditLogs(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%d records: %v", tc.records, err)
+		}
+		want := make([]int, tc.records)
+		for i := range want {
+			want[i] = tc.records - 1 - i
+		}
+		if got := indexes(res); !slices.Equal(got, want) || res.TotalNum != int64(tc.records) {
+			t.Fatalf("%d records: got %d records, total_num %d", tc.records, len(got), res.TotalNum)
+		}
+		if n := len(f.requests()); n != tc.calls || res.Requests != tc.calls {
+			t.Errorf("%d records: %d requests (%d counted), want %d", tc.records, n, res.Requests, tc.calls)
+		}
+	}
+}
+
+// A service listing oldest first gets its records in its order too: the
+// settled part, then the tail.
+func TestSettleSplitOldestFirst(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	l := newLiveLog(now, 400)
+	l.ascending = true
+	l.grow = func(url.Values) int { return 0 }
+	c, _ := liveClient(t, l, now, 0)
+	res, err := c.ListClusterAuditLogs(context.Background(), Query{ClusterID: "c1", StartTime: 0, EndTime: now.UnixMilli(), Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]int, 400)
+	for i := range want {
+		want[i] = i
+	}
+	if got := indexes(res); !slices.Equal(got, want) {
+		t.Fatalf("records %v", got)
+	}
+}
+
+// What is not split: a settled window, a window wholly inside the tail,
+// one with an offset or a line_num, and any window with the split off.
+func TestSettleCut(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	c, _ := newTestClient(t, &fake{}, func(cfg *Config) { cfg.now = func() time.Time { return now } })
+	off, _ := newTestClient(t, &fake{}, func(cfg *Config) { cfg.SettleDelay = -1; cfg.now = func() time.Time { return now } })
+	cut := now.Add(-DefaultSettleDelay).UnixMilli()
+	ms := now.UnixMilli()
+	for _, tc := range []struct {
+		name string
+		c    *Client
+		q    Query
+		want bool
+	}{
+		{"recent end", c, Query{StartTime: ms - 3600e3, EndTime: ms}, true},
+		{"end at the cut", c, Query{StartTime: ms - 3600e3, EndTime: cut}, true},
+		{"settled", c, Query{StartTime: ms - 3600e3, EndTime: cut - 1}, false},
+		{"inside the tail", c, Query{StartTime: cut, EndTime: ms}, false},
+		{"offset", c, Query{StartTime: ms - 3600e3, EndTime: ms, Offset: 10}, false},
+		{"line_num", c, Query{StartTime: ms - 3600e3, EndTime: ms, LineNum: "7"}, false},
+		{"split off", off, Query{StartTime: ms - 3600e3, EndTime: ms}, false},
+	} {
+		got, ok := tc.c.settleCut(tc.q)
+		if ok != tc.want || (ok && got != cut) {
+			t.Errorf("%s: cut %d, %v; want %v at %d", tc.name, got, ok, tc.want, cut)
+		}
+	}
+}
