@@ -26,7 +26,7 @@ func BenchmarkQuotaRead(b *testing.B) {
 					s := standin.New(standin.Options{
 						ProjectID: testProject, AccessKey: testAK, SecretKey: testSK,
 						Records: records, Now: clk.now,
-						Quota:   standin.Quota{Calls: 5, Window: time.Minute, RetryAfter: retryAfter},
+						Quota: standin.Quota{Calls: 5, Window: time.Minute, RetryAfter: retryAfter},
 					})
 					srv := httptest.NewServer(s)
 					c := quotaClient(b, srv.URL, clk, nil, nil)
