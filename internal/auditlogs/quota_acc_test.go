@@ -3,6 +3,7 @@ package auditlogs_test
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -140,4 +141,83 @@ func TestAccClusterAuditLogs_quotaForecast(t *testing.T) {
 	if accepted > 15 {
 		t.Errorf("%d calls accepted before the forecast stopped the read", accepted)
 	}
+}
+
+// A window ending in the future, read slowly under the quota while logs
+// keep arriving in its recent tail: the settled records come exactly once
+// each and the read is exact as of its tail; read whole (settle_delay =
+// "0s"), the same read meets shifting pages and fails.
+func TestAccClusterAuditLogs_quotaTailGrowsDuringTheRead(t *testing.T) {
+	now := time.Now()
+	settled := standin.Generate(quotaCluster, "self_built_idc", 120, now.Add(-10*time.Minute), false)
+	start, end := now.Add(-time.Hour).UnixMilli(), now.Add(10*time.Minute).UnixMilli()
+	s, url := acctest.StandIn(t, standin.Options{Records: settled, Quota: testQuota})
+	arrivals := func(stop <-chan struct{}) {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+				recs := standin.Generate(quotaCluster, "self_built_idc", 1, time.Now().Add(-10*time.Second), false)
+				recs[0].Content = fmt.Sprintf("arrival %d", i)
+				s.Add(recs...)
+			}
+		}
+	}
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	config := func(settle string) string {
+		return acctest.ProviderConfig(url, settle) + fmt.Sprintf(`
+data "hss_cluster_audit_logs" "test" {
+  cluster_id = %q
+  start_time = %d
+  end_time   = %d
+  limit      = 10
+}
+`, quotaCluster, start, end)
+	}
+	exact := func(st *terraform.State) error {
+		a := st.RootModule().Resources["data.hss_cluster_audit_logs.test"].Primary.Attributes
+		n, _ := strconv.Atoi(a["data_list.#"])
+		if a["total_num"] != a["data_list.#"] {
+			return fmt.Errorf("total_num %s, %d records", a["total_num"], n)
+		}
+		seen := map[string]int{}
+		prev := int64(1 << 62)
+		for i := range n {
+			tm, _ := strconv.ParseInt(a[fmt.Sprintf("data_list.%d.time", i)], 10, 64)
+			if tm > prev {
+				return fmt.Errorf("record %d out of the service's order", i)
+			}
+			prev = tm
+			seen[a[fmt.Sprintf("data_list.%d.time", i)]]++
+		}
+		for _, r := range settled {
+			if c := seen[strconv.FormatInt(r.Time, 10)]; c != 1 {
+				return fmt.Errorf("settled record at %d listed %d times", r.Time, c)
+			}
+		}
+		if n <= len(settled) {
+			return fmt.Errorf("%d records: no arrival was read", n)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Logs are arriving when the read begins, and go on arriving.
+				PreConfig: func() {
+					s.Add(standin.Generate(quotaCluster, "self_built_idc", 3, time.Now().Add(-time.Minute), false)...)
+					go arrivals(stop)
+				},
+				Config: config(""),
+				Check:  exact,
+			},
+			{
+				Config:      config(`settle_delay = "0s"`),
+				ExpectError: regexp.MustCompile(`(?s)Audit-log read incomplete.*total_num\s+changed`),
+			},
+		},
+	})
 }

@@ -32,7 +32,7 @@ func BenchmarkQuotaRead(b *testing.B) {
 					c := quotaClient(b, srv.URL, clk, nil, nil)
 					ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 					t0 := clk.now()
-					res, err := c.ListClusterAuditLogs(ctx, windowQuery(10))
+					res, err := c.ListClusterAuditLogs(ctx, windowQuery())
 					cancel()
 					srv.Close()
 					if err != nil || len(res.Records) != pages*10 {

@@ -81,8 +81,9 @@ func quotaClient(t testing.TB, url string, clk *virtualClock, qs *Quotas, mod fu
 	return c
 }
 
-func windowQuery(n int) Query {
-	return Query{ClusterID: "c1", StartTime: 0, EndTime: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), Limit: int64(n)}
+// windowQuery asks for every record of quotaStandIn, 10 a page.
+func windowQuery() Query {
+	return Query{ClusterID: "c1", StartTime: 0, EndTime: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), Limit: 10}
 }
 
 // checkAll asserts every record once, in the service's order.
@@ -115,7 +116,7 @@ func TestQuotaReadCompletesUnderTheDocumentedQuota(t *testing.T) {
 			t0 := clk.now()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Hour) // real time: never reached
 			defer cancel()
-			res, err := c.ListClusterAuditLogs(ctx, windowQuery(10))
+			res, err := c.ListClusterAuditLogs(ctx, windowQuery())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +158,7 @@ func TestQuotaForecastFailsEarly(t *testing.T) {
 	// the read 5 virtual minutes by moving the deadline with the clock.
 	ctx, cancel := context.WithDeadline(context.Background(), clk.now().Add(5*time.Minute))
 	defer cancel()
-	_, err := c.ListClusterAuditLogs(ctx, windowQuery(10)) // 100 calls: 20 minutes at 5 a minute
+	_, err := c.ListClusterAuditLogs(ctx, windowQuery()) // 100 calls: 20 minutes at 5 a minute
 	var te *ThrottleError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %v, want a *ThrottleError", err)
@@ -184,7 +185,7 @@ func TestQuotaNoForecastBeforeThrottling(t *testing.T) {
 	c := quotaClient(t, url, clk, nil, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res, err := c.ListClusterAuditLogs(ctx, windowQuery(10))
+	res, err := c.ListClusterAuditLogs(ctx, windowQuery())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func TestQuotaViewSharedByCallerAndAPI(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	if _, err := a.ListClusterAuditLogs(ctx, windowQuery(10)); err != nil {
+	if _, err := a.ListClusterAuditLogs(ctx, windowQuery()); err != nil {
 		t.Fatal(err)
 	}
 	if !b.quota.Stats().Paced || other.quota.Stats().Paced {
@@ -295,7 +296,7 @@ func TestQuotaFourPlansAtOnce(t *testing.T) {
 			c := quotaClient(t, url, clk, nil, nil)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 			defer cancel()
-			results[i], errs[i] = c.ListClusterAuditLogs(ctx, windowQuery(10))
+			results[i], errs[i] = c.ListClusterAuditLogs(ctx, windowQuery())
 		}()
 	}
 	wg.Wait()

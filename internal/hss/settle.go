@@ -30,22 +30,24 @@ func (c *Client) settleCut(q Query) (int64, bool) {
 }
 
 // walkSplit reads a window whose end is recent so that records arriving
-// while the quota makes a long read wait cannot shift its offset pages:
-// the recent tail [cut, end] and the settled part [start, cut-1] are read
-// apart. Its first call is the window's own first page, so a window that
-// fits in one page costs one call, as before:
+// while the quota makes a long read wait can neither shift its pages nor
+// fail it. The service lists newest first, and logs arrive at the front,
+// so offset pages of the recent tail would shift under a slow read. The
+// read therefore goes by time through the tail, by offset through the
+// settled part:
 //
-//   - a window of one page is complete;
-//   - when the service lists newest first and the first page holds the
-//     whole tail, that page is the tail and the settled part's first
-//     records, and the settled part is read on from the offset after them:
-//     no call more than one read of the window;
-//   - otherwise (a tail of more than a page, or oldest first) the tail is
-//     read again on its own, then the settled part: one call more.
+//   - the window's first page, at offset 0, as an unsplit read would;
+//   - while a page's last record is in the tail (not older than cut), the
+//     next page is asked by time: the records up to that last record's
+//     time, skipping those of that time already read. Arrivals, newer,
+//     are outside such a query;
+//   - once a page reaches into the settled part, which no arrival can
+//     change, the rest is read by offset (after the settled records already
+//     read), pages in flight at once as the quota allows.
 //
-// A tail read on its own is read at once, while the quota is least likely
-// to hold it back, and again (up to tailRetries times) when records arrived
-// during that read. The records are handed over in the service's order.
+// So the read costs the calls of an unsplit one, and is exact as of its
+// first page. A service listing oldest first would append arrivals after
+// the pages read; its tail is read on its own first (walkTailThenSettled).
 func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visitor) (*Result, error) {
 	var first []Record
 	res1, err := c.walk(ctx, q, func(page []Record) bool {
@@ -60,50 +62,91 @@ func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visito
 		res1.Stopped = len(first) > 0 && !visit(first)
 		return res1, nil
 	}
-	n := len(first)
-	if newestFirst(first, nil) && first[n-1].Time < cut {
-		return c.walkAfterFirst(ctx, q, cut, first, res1, visit)
+	if !newestFirst(first, nil) {
+		res, err := c.walkTailThenSettled(ctx, q, cut, visit)
+		if res != nil {
+			res.Requests += res1.Requests
+		}
+		return res, err
 	}
-	res, err := c.walkTailThenSettled(ctx, q, cut, visit)
-	if res != nil {
-		res.Requests += res1.Requests
-	}
-	return res, err
+	return c.walkNewestFirst(ctx, q, cut, first, res1, visit)
 }
 
-// walkAfterFirst goes on from a first page (newest first) that holds the
-// whole tail: the settled part is read from the offset after its records
-// on that page, and must add up with it to the first page's total_num.
-func (c *Client) walkAfterFirst(ctx context.Context, q Query, cut int64, first []Record, res1 *Result, visit Visitor) (*Result, error) {
-	tailN := 0
-	for tailN < len(first) && first[tailN].Time >= cut {
-		tailN++
+// walkNewestFirst goes on from the window's first page, by time while the
+// pages are in the tail, then by offset through the settled part.
+func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page []Record, res1 *Result, visit Visitor) (*Result, error) {
+	res := &Result{TotalNum: res1.TotalNum, Mode: res1.Mode, Requests: res1.Requests, Warnings: res1.Warnings}
+	maxPages := int((res1.TotalNum+q.Limit-1)/q.Limit) + maxCursorPages/100 // arrivals may add some
+	var settledRead, tailRead int64
+	lastTime, skip := int64(-1), int64(0)
+	for n := 1; ; n++ {
+		for _, r := range page {
+			if r.Time < cut {
+				settledRead++
+			} else {
+				tailRead++
+			}
+		}
+		res.Read += int64(len(page))
+		if !visit(page) {
+			res.Stopped = true
+			return res, nil
+		}
+		if int64(len(page)) < q.Limit {
+			res.TotalNum = res.Read // the window ended in the tail
+			return res, nil
+		}
+		last := page[len(page)-1].Time
+		if last < cut {
+			break // the rest is settled
+		}
+		if n >= maxPages {
+			return nil, &PagingError{Page: timeLabel(last, skip), Reason: fmt.Sprintf(
+				"still receiving full pages of the window's last %s after %d requests although total_num was %d", c.cfg.SettleDelay, n, res1.TotalNum)}
+		}
+		if last == lastTime {
+			skip += int64(len(page)) // a page all of one time: skip it too
+		} else {
+			lastTime, skip = last, 0
+			for i := len(page) - 1; i >= 0 && page[i].Time == last; i-- {
+				skip++
+			}
+		}
+		kq := q
+		kq.EndTime, kq.Offset = last, skip
+		var next []Record
+		r, err := c.walk(ctx, kq, func(p []Record) bool { next = p; return false })
+		if err != nil {
+			return nil, err
+		}
+		res.Requests += r.Requests
+		if len(next) > 0 && next[0].Time > last {
+			return nil, &PagingError{Page: timeLabel(last, skip), Reason: fmt.Sprintf(
+				"asked for records up to %d, the service answered one at %d: it does not honour end_time", last, next[0].Time)}
+		}
+		page = next
 	}
-	res := &Result{TotalNum: res1.TotalNum, Read: int64(len(first)), Mode: res1.Mode, Requests: res1.Requests, Warnings: res1.Warnings}
-	if !visit(first) {
-		res.Stopped = true
-		return res, nil
-	}
+
 	settledQ := q
-	settledQ.EndTime, settledQ.Offset = cut-1, int64(len(first)-tailN)
+	settledQ.EndTime, settledQ.Offset = cut-1, settledRead
 	sres, err := c.walk(ctx, settledQ, visit)
 	if err != nil {
 		return nil, err
 	}
-	if !sres.Stopped && int64(tailN)+sres.TotalNum != res1.TotalNum {
-		return nil, &PagingError{Page: pageLabel(settledQ.Offset, ""), Shifted: true, Reason: fmt.Sprintf(
-			"the window's first page counted %d records (%d of them in the last %s), but its settled part now counts %d: "+
-				"records older than settle_delay arrived or expired during the read. Retry, or raise settle_delay",
-			res1.TotalNum, tailN, c.cfg.SettleDelay, sres.TotalNum)}
-	}
+	res.TotalNum = tailRead + sres.TotalNum
 	res.Read += sres.Read
 	res.Requests += sres.Requests
 	res.Stopped = sres.Stopped
 	res.Warnings = append(res.Warnings, sres.Warnings...)
-	if sres.Mode != "" {
-		res.Mode = sres.Mode
+	if sres.Mode == ModeCursor {
+		res.Mode = ModeCursor
 	}
 	return res, nil
+}
+
+// timeLabel names a page asked by time.
+func timeLabel(endTime, skip int64) string {
+	return fmt.Sprintf("end_time=%d,offset=%d", endTime, skip)
 }
 
 // walkTailThenSettled reads the tail on its own, then the settled part.

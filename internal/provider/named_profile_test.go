@@ -88,7 +88,11 @@ func TestNamedProfileGivesRegionAndProjectToOtherKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := l.(*hss.Client).ProjectID(); got != tc.wantProject {
+			c, ok := l.(*hss.Client)
+			if !ok {
+				t.Fatalf("client %T", l)
+			}
+			if got := c.ProjectID(); got != tc.wantProject {
 				t.Errorf("project %q, want %q", got, tc.wantProject)
 			}
 			if (tc.wantWarning == "") != (msg == "") || !strings.Contains(msg, tc.wantWarning) {

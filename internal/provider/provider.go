@@ -124,9 +124,9 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"settle_delay": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How old audit logs must be before they are taken as settled, as a duration such as `\"5m\"` (from `0s` to `24h`). " +
-					"Logs reach the service a while after the event, and a read that the API quota makes long meets records arriving in its window: " +
-					"so a window ending within this delay is read as two, its recent tail first (within moments, while calls still go through at once, " +
-					"read again if records arrive during it) and then the settled part, whose offset pages no arrival can shift. That costs at most one call more. " +
+					"Logs reach the service a while after the event, at the front of its newest-first list, and a read that the API quota makes long " +
+					"meets records arriving in its window: so a window ending within this delay is read by time through its recent part, where no arrival " +
+					"can shift a page, and by offset through the settled rest, at the calls of an unsplit read. " +
 					"`\"0s\"` reads every window whole. Environment: `HW_SETTLE_DELAY`. Default: `\"5m\"`.",
 			},
 			"shared_config_file": schema.StringAttribute{

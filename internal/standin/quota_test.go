@@ -51,8 +51,9 @@ func direct(s *standin.Server, ip string, auth func(http.Header)) *httptest.Resp
 	return rec
 }
 
-func withToken(tok string) func(http.Header) {
-	return func(h http.Header) { h.Set("X-Auth-Token", tok) }
+// withToken sends the test IAM token.
+func withToken() func(http.Header) {
+	return func(h http.Header) { h.Set("X-Auth-Token", testToken) }
 }
 
 // withAccessKey sends an AK/SK Authorization header whose signature is
@@ -108,7 +109,7 @@ func TestQuotaWindowSlides(t *testing.T) {
 	s, _, clock := quotaServer(t, standin.Quota{Calls: 5, Window: time.Minute})
 	at := func(d time.Duration) int {
 		clock.Set(testNow.Add(d))
-		return direct(s, "192.0.2.1", withToken(testToken)).Code
+		return direct(s, "192.0.2.1", withToken()).Code
 	}
 	for i := range 5 {
 		if c := at(time.Duration(i) * 10 * time.Second); c != 200 {
@@ -149,9 +150,9 @@ func TestQuotaWindowSlides(t *testing.T) {
 func TestQuotaRetryAfter(t *testing.T) {
 	s, _, clock := quotaServer(t, standin.Quota{Calls: 2, Window: time.Minute, RetryAfter: true})
 	clock.Set(testNow)
-	direct(s, "192.0.2.1", withToken(testToken))
+	direct(s, "192.0.2.1", withToken())
 	clock.Set(testNow.Add(30 * time.Second))
-	direct(s, "192.0.2.1", withToken(testToken))
+	direct(s, "192.0.2.1", withToken())
 
 	for _, c := range []struct {
 		at   time.Duration
@@ -166,13 +167,13 @@ func TestQuotaRetryAfter(t *testing.T) {
 		{-5 * time.Second, "65"}, // and before it
 	} {
 		clock.Set(testNow.Add(c.at))
-		rec := direct(s, "192.0.2.1", withToken(testToken))
+		rec := direct(s, "192.0.2.1", withToken())
 		if rec.Code != 429 || rec.Header().Get("Retry-After") != c.want {
 			t.Fatalf("at %s: %d, Retry-After %q, want 429 and %q", c.at, rec.Code, rec.Header().Get("Retry-After"), c.want)
 		}
 	}
 	clock.Set(testNow.Add(60 * time.Second))
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 || rec.Header().Get("Retry-After") != "" {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 || rec.Header().Get("Retry-After") != "" {
 		t.Fatalf("after the oldest left: %d %v", rec.Code, rec.Header())
 	}
 }
@@ -192,7 +193,7 @@ func TestQuotaMessageNamesLimitAndWindow(t *testing.T) {
 		s, _, _ := quotaServer(t, standin.Quota{Calls: 3, Window: c.window})
 		var rec *httptest.ResponseRecorder
 		for range 4 {
-			rec = direct(s, "192.0.2.1", withToken(testToken))
+			rec = direct(s, "192.0.2.1", withToken())
 		}
 		var body map[string]string
 		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
@@ -224,7 +225,7 @@ func TestQuotaBudgetsPerUser(t *testing.T) {
 	}
 	// A third user, the token, still has all of its budget.
 	for i := range 5 {
-		if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+		if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 			t.Fatalf("token call %d: %d", i+1, rec.Code)
 		}
 	}
@@ -335,7 +336,7 @@ func TestQuotaAfterFaultsAndRouting(t *testing.T) {
 	s, _, _ := quotaServer(t, standin.Quota{Calls: 2})
 	s.Inject(standin.Fault{Status: 503}, standin.Fault{Status: 503})
 	for range 2 {
-		if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 503 {
+		if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 503 {
 			t.Fatalf("fault: %d", rec.Code)
 		}
 	}
@@ -349,16 +350,16 @@ func TestQuotaAfterFaultsAndRouting(t *testing.T) {
 		}
 	}
 	for i := range 2 {
-		if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+		if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 			t.Fatalf("call %d after faults: %d", i+1, rec.Code)
 		}
 	}
 	// A fault still answers once the budget is spent.
 	s.Inject(standin.Fault{Status: 500})
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 500 {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 500 {
 		t.Fatalf("fault with the budget spent: %d", rec.Code)
 	}
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 429 {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 429 {
 		t.Fatalf("after the fault: %d", rec.Code)
 	}
 	if got := s.Throttled(); got != 1 {
@@ -369,33 +370,33 @@ func TestQuotaAfterFaultsAndRouting(t *testing.T) {
 func TestQuotaSetQuotaAndReset(t *testing.T) {
 	s, _, _ := quotaServer(t, standin.Quota{})
 	for range 10 { // no quota: nothing is counted
-		if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+		if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 			t.Fatalf("without a quota: %d", rec.Code)
 		}
 	}
 	s.SetQuota(standin.Quota{Calls: 3})
 	for i := range 3 {
-		if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+		if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 			t.Fatalf("call %d: %d", i+1, rec.Code)
 		}
 	}
 	// Lowering the quota counts the calls already admitted.
 	s.SetQuota(standin.Quota{Calls: 1, RetryAfter: true})
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 429 || rec.Header().Get("Retry-After") != "60" {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 429 || rec.Header().Get("Retry-After") != "60" {
 		t.Fatalf("after lowering: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	s.Reset()
 	if s.Throttled() != 0 || len(s.Requests()) != 0 {
 		t.Fatalf("after Reset: Throttled %d, %d requests", s.Throttled(), len(s.Requests()))
 	}
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 		t.Fatalf("after Reset: %d", rec.Code)
 	}
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 429 {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 429 {
 		t.Fatalf("Reset keeps the quota: %d", rec.Code)
 	}
 	s.SetQuota(standin.Quota{})
-	if rec := direct(s, "192.0.2.1", withToken(testToken)); rec.Code != 200 {
+	if rec := direct(s, "192.0.2.1", withToken()); rec.Code != 200 {
 		t.Fatalf("quota removed: %d", rec.Code)
 	}
 }

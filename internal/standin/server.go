@@ -87,7 +87,8 @@ type LoggedRequest struct {
 // concurrent use.
 type Server struct {
 	opts    Options
-	records project // sorted newest first, see sortRecords
+	dataMu  sync.RWMutex // guards records, which Add replaces
+	records project      // sorted newest first, see sortRecords
 	others  map[string]project
 
 	mu       sync.Mutex
@@ -128,6 +129,14 @@ func (s *Server) Requests() []LoggedRequest {
 		out[i].Header = lr.Header.Clone()
 	}
 	return out
+}
+
+// Add makes records arrive in the main project while the server runs, as
+// logs reach the real service during a read: later pages see them.
+func (s *Server) Add(recs ...Record) {
+	s.dataMu.Lock()
+	defer s.dataMu.Unlock()
+	s.records = newProject(append(append([]Record(nil), s.records.records...), recs...))
 }
 
 // Reset clears the request log, the fault queue, the quota's admitted
@@ -181,10 +190,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 		writeError(w, e.status, e.code, e.msg)
 		return
 	}
+	s.dataMu.RLock()
 	recs, ok := s.others[project]
 	if project == s.opts.ProjectID {
 		recs, ok = s.records, true
 	}
+	s.dataMu.RUnlock()
 	if !ok {
 		writeError(w, http.StatusForbidden, "HSS.0003",
 			"project_id "+project+" in the path is not a project of this account")
