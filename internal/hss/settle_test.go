@@ -69,12 +69,6 @@ func settledRequest(q url.Values, cut int64) bool {
 	return end < cut
 }
 
-// tailRequest reports whether a request asks for the recent tail only.
-func tailRequest(q url.Values, cut int64) bool {
-	start, _ := strconv.ParseInt(q.Get("start_time"), 10, 64)
-	return start == cut
-}
-
 func liveClient(t *testing.T, l *liveLog, now time.Time, settle time.Duration) (*Client, *fake) {
 	f := &fake{respond: l.respond}
 	c, _ := newTestClient(t, f, func(cfg *Config) {
@@ -149,7 +143,7 @@ func TestSettleArrivalsDuringTheTail(t *testing.T) {
 	q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 50}
 	l := newLiveLog(now, 1000)
 	l.grow = func(url.Values) int { return 3 } // before every answer, the first included
-	c, f := liveClient(t, l, now, 0)
+	c, _ := liveClient(t, l, now, 0)
 	res, err := c.ListClusterAuditLogs(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +162,7 @@ func TestSettleArrivalsDuringTheTail(t *testing.T) {
 		l.times = append(l.times, now.Add(-time.Minute).UnixMilli()+int64(i/120)) // runs of 120 records a millisecond
 	}
 	l.grow = func(url.Values) int { return 1 }
-	c, f = liveClient(t, l, now, 0)
+	c, f := liveClient(t, l, now, 0)
 	res, err = c.ListClusterAuditLogs(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
