@@ -6,6 +6,8 @@ package apierror
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // Format describes a failed call:
@@ -15,7 +17,9 @@ import (
 // A zero status reads "no response"; an empty code, message or nil err is
 // left out with its separator, and so is an empty context item. The
 // parentheses appear only around at least one context item, such as
-// "request id 0123abcd".
+// "request id 0123abcd". The service wrote code, message, request id and
+// any body quoted in err: their control characters are escaped
+// (safetext.Escape), so no answer can drive the terminal.
 func Format(status int, code, msg string, err error, context ...string) string {
 	var b strings.Builder
 	if status != 0 {
@@ -24,13 +28,13 @@ func Format(status int, code, msg string, err error, context ...string) string {
 		b.WriteString("no response")
 	}
 	if code != "" {
-		b.WriteString(" " + code)
+		b.WriteString(" " + safetext.Escape(code))
 	}
 	if msg != "" {
-		b.WriteString(": " + msg)
+		b.WriteString(": " + safetext.Escape(msg))
 	}
 	if err != nil {
-		fmt.Fprintf(&b, ": %v", err)
+		b.WriteString(": " + safetext.Escape(err.Error()))
 	}
 	n := 0
 	for _, c := range context {
@@ -42,7 +46,7 @@ func Format(status int, code, msg string, err error, context ...string) string {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(c)
+		b.WriteString(safetext.Escape(c))
 		n++
 	}
 	if n > 0 {

@@ -38,3 +38,12 @@ func TestFormat(t *testing.T) {
 		})
 	}
 }
+
+// What the service wrote cannot drive the terminal.
+func TestFormatEscapesControls(t *testing.T) {
+	got := Format(403, "APIGW\x1b[2J", "denied\r\nNo changes.\x07", errors.New("body \x1b]0;x\x07"), "request id \u009b1m")
+	want := `HTTP 403 APIGW\x1b[2J: denied\r\nNo changes.\x07: body \x1b]0;x\x07 (request id \u009b1m)`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}

@@ -18,18 +18,22 @@ func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 	var throttleErr *hss.ThrottleError
 	switch {
 	case errors.As(err, &throttleErr) && throttleErr.Forecast:
+		limit := ""
+		if throttleErr.RateSource == hss.RateSourceLimit {
+			limit = " The provider's max_requests_per_second sets this pace: raise it if the account's quota allows."
+		}
 		return "Audit-log read cannot finish under the API quota", fmt.Sprintf("%s.\n\n"+
 			"HSS allows each user 5 calls a minute per API (and 5 per IP address), shared by every plan and workspace of the account; "+
 			"a read costs one call per %d records. Rather than spend calls for %s and fail at the deadline, the read stopped now. "+
 			"Narrow the window (start_time, end_time) or let the service filter (verb, host_name, host_id, host_ip); "+
-			"allow more time with timeouts = { read = \"...\" } (now %s); or run fewer plans on this account at once.",
-			err, q.Limit, timeout, timeout)
+			"allow more time with timeouts = { read = \"...\" } (now %s); or run fewer plans on this account at once.%s",
+			err, q.Limit, timeout, timeout, limit)
 	case errors.As(err, &throttleErr):
 		return "Audit-log read throttled past its deadline", fmt.Sprintf("%s.\n\n"+
 			"The service's API quota (5 calls a minute per user and API) kept the read waiting, and it could not finish within "+
 			"timeouts.read (%s). Allow more time with timeouts = { read = \"...\" }, narrow the window or add verb/host_* filters, "+
 			"or run fewer plans on this account at once.", err, timeout)
-	case errors.Is(err, context.DeadlineExceeded) && strings.Contains(err.Error(), "throttled"):
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(err, hss.ErrQuotaWait):
 		return "Audit-log read throttled past its deadline", fmt.Sprintf("%s.\n\n"+
 			"The service's API quota kept the read waiting, and it did not finish within timeouts.read (%s). "+
 			"Allow more time with timeouts = { read = \"...\" }, narrow the window or add verb/host_* filters, "+

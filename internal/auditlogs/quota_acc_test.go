@@ -124,9 +124,9 @@ func TestAccClusterAuditLogs_quotaForecast(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: windowConfig(url, quotaCluster, "limit = 10\n"+`timeouts = { read = "10s" }`),
-			ExpectError: regexp.MustCompile(`(?s)Audit-log read cannot finish under the API quota.*cannot\s+finish\s+in\s+time.*` +
-				`calls\s+still\s+needed.*500\s+records\s+in\s+the\s+window.*calls\s+made.*calls\s+a\s+minute.*Narrow\s+the\s+window.*` +
-				`timeouts\s+=\s+\{\s+read.*fewer\s+plans`),
+			ExpectError: regexp.MustCompile(`(?s)Audit-log read cannot finish under the API quota.*cannot\s+finish\s+in\s+time:\s+its\s+\d+\s+more\s+calls\s+at\s+` +
+				`[\d.]+\s+calls\s+a\s+minute\s+need\s+about.*remain\s+before\s+its\s+deadline.*500\s+records\s+in\s+the\s+window.*\d+\s+calls\s+made.*` +
+				`Narrow\s+the\s+window.*timeouts\s+=\s+\{\s+read.*fewer\s+plans`),
 		}},
 	})
 	// It failed on the forecast (the error above says so), having spent
@@ -153,7 +153,7 @@ func TestAccClusterAuditLogs_quotaTailGrowsDuringTheRead(t *testing.T) {
 	start, end := now.Add(-time.Hour).UnixMilli(), now.Add(10*time.Minute).UnixMilli()
 	s, url := acctest.StandIn(t, standin.Options{Records: settled, Quota: testQuota})
 	arrivals := func(stop <-chan struct{}) {
-		for i := 0; ; i++ {
+		for i := range 90 { // a record a second, for at most a minute and a half
 			select {
 			case <-stop:
 				return

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/apierror"
+	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -144,11 +145,29 @@ func (e *APIError) answer() string {
 func (e *APIError) Unwrap() error { return e.Err }
 
 // do sends req and returns the body of a 2xx answer, or an *APIError.
+//
+// A redirect is refused: the request carries credentials, or asks for
+// them. The clients of httpclient.New refuse it already; a client without
+// a redirect policy (http.DefaultClient, for a nil client) is given
+// httpclient.RefuseRedirect for the call. A refused redirect is an
+// *APIError with the 3xx status, whose Err is the *httpclient.RedirectError.
 func do(client *http.Client, service string, req *http.Request) ([]byte, error) {
 	e := &APIError{Service: service, Method: req.Method, URL: urlWithoutQuery(req.URL)}
+	if client.CheckRedirect == nil {
+		c := *client
+		c.CheckRedirect = httpclient.RefuseRedirect
+		client = &c
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		e.Err = unwrapURLError(err)
+		var redirErr *httpclient.RedirectError
+		if errors.As(err, &redirErr) {
+			e.StatusCode = redirErr.Status
+			if resp != nil { // the redirect, its body already closed
+				e.RequestID = resp.Header.Get(headerRequestID)
+			}
+		}
 		return nil, e
 	}
 	defer func() { _ = resp.Body.Close() }()

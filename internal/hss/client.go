@@ -2,6 +2,7 @@ package hss
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -41,7 +42,11 @@ type Config struct {
 	Credentials credentials.Provider // asked before every attempt, so temporary credentials are renewed mid-read
 	// Insecure skips TLS certificate verification (for test endpoints).
 	Insecure bool
-	// HTTPClient sends the requests; nil means one built from Insecure.
+	// RootCAs are the certificate authorities the endpoint's certificate
+	// must chain to; nil means the system's (see httpclient.LoadCACerts).
+	RootCAs *x509.CertPool
+	// HTTPClient sends the requests; nil means one built from Insecure and
+	// RootCAs, which follows no redirect.
 	HTTPClient *http.Client
 	// MaxRetries bounds the retries of one request (429, 5xx, transport errors).
 	MaxRetries int
@@ -112,7 +117,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no credentials")
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = newHTTPClient(cfg.Insecure)
+		cfg.HTTPClient = newHTTPClient(cfg.Insecure, cfg.RootCAs)
 	}
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 0
@@ -149,8 +154,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.Quotas = NewQuotas()
 	}
 	return &Client{
-		cfg:        cfg,
-		quota:      cfg.Quotas.View(cfg.Caller + " " + APIListClusterAuditLogs),
+		cfg: cfg,
+		// Per caller, API and endpoint: each region's gateway keeps its own count.
+		quota:      cfg.Quotas.View(cfg.Caller + " " + APIListClusterAuditLogs + " " + u.Host),
 		scheme:     u.Scheme,
 		host:       u.Host,
 		pathPrefix: strings.TrimSuffix(u.Path, "/"),
@@ -175,8 +181,9 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // newHTTPClient bounds each attempt, so a stalled connection becomes a
-// retryable error instead of a hang.
-func newHTTPClient(insecure bool) *http.Client {
+// retryable error instead of a hang. Like every client of httpclient.New,
+// it refuses redirects.
+func newHTTPClient(insecure bool, roots *x509.CertPool) *http.Client {
 	return httpclient.New(httpclient.Options{
 		Timeout:               120 * time.Second,
 		DialTimeout:           30 * time.Second,
@@ -187,5 +194,6 @@ func newHTTPClient(insecure bool) *http.Client {
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   MaxConcurrency, // one read's pages reuse their connections
 		Insecure:              insecure,
+		RootCAs:               roots,
 	})
 }

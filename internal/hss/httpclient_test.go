@@ -10,7 +10,7 @@ import (
 // bounded, and one read's pages reuse their connections.
 func TestNewHTTPClientSettings(t *testing.T) {
 	for _, insecure := range []bool{false, true} {
-		c := newHTTPClient(insecure)
+		c := newHTTPClient(insecure, nil)
 		tr, ok := c.Transport.(*http.Transport)
 		if !ok {
 			t.Fatalf("transport %T", c.Transport)

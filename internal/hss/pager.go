@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-	"time"
+	"sync/atomic"
 )
 
 // Paging modes, as reported in Result.Mode.
@@ -95,6 +95,7 @@ func (c *Client) walk(ctx context.Context, q Query, visit Visitor) (*Result, err
 		expected:  -1,
 		seenPages: map[[32]byte]string{},
 	}
+	defer c.quota.setPending(&p, 0)
 	if err := p.run(ctx); err != nil {
 		return nil, err
 	}
@@ -111,8 +112,9 @@ type pager struct {
 	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
 	seenPages map[[32]byte]string
 	stats     readStats
-	costSaid  bool // the read's cost was logged
-	haveTotal bool // the first page has given total_num
+	costSaid  bool         // the read's cost was logged
+	fetched   atomic.Int64 // pages fetched and decoded
+	haveTotal bool         // the first page has given total_num
 }
 
 func (p *pager) run(ctx context.Context) error {
@@ -124,6 +126,8 @@ func (p *pager) run(ctx context.Context) error {
 	p.res.TotalNum, p.haveTotal = first.TotalNum, true
 	if p.q.LineNum == "" {
 		p.expected = max(first.TotalNum-p.q.Offset, 0)
+	} else if p.q.after > 0 {
+		p.expected = p.q.after
 	}
 	if n := len(first.Records); n > 0 && first.Records[n-1].LineNum != "" {
 		p.res.Mode = ModeCursor
@@ -335,6 +339,9 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 	}
 	pg, err := decodePage(a.body) // copies what it keeps
 	a.release()
+	if err == nil {
+		p.fetched.Add(1)
+	}
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
@@ -350,46 +357,51 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 	return pg, nil
 }
 
-// callsLeft is how many calls the read still needs (pages not yet handed
-// over, in flight included), or -1 when total_num cannot say.
+// callsLeft is how many calls the read still needs (pages not yet
+// fetched), or -1 when total_num cannot say. Safe from any goroutine of
+// the read: expected is set before pages are fetched concurrently.
 func (p *pager) callsLeft() int {
 	if p.expected < 0 {
 		return -1
 	}
-	left := max(p.expected-p.res.Read, 0)
-	return int((left + p.q.Limit - 1) / p.q.Limit)
+	pages := max((p.expected+p.q.Limit-1)/p.q.Limit, 1)
+	return int(max(pages-p.fetched.Load(), 0))
 }
 
 // checkQuota, once the service has throttled (or max_requests_per_second
 // paces the calls) and total_num is known, logs what the read costs, and
 // fails at once when the calls it still needs cannot fit before ctx's
-// deadline at the rate observed: waiting would only end in the same
+// deadline at the rate observed, counting the turns of the provider
+// configuration's other reads: waiting would only end in the same
 // failure, later, having spent calls other plans need.
 func (p *pager) checkQuota(ctx context.Context) error {
 	n := p.callsLeft()
+	p.c.quota.setPending(p, n)
 	if n <= 0 {
 		return nil
 	}
-	d, rate, ok := p.c.forecast(n)
+	d, rate, source, others, ok := p.c.forecast(p, n)
 	if !ok {
 		return nil
 	}
+	now := p.c.quota.clock()
 	dl, hasDeadline := ctx.Deadline()
 	if !p.costSaid {
 		p.costSaid = true
 		fields := map[string]any{
 			"records": p.res.TotalNum, "calls_made": p.stats.calls.Load(), "calls_left": n,
-			"rate_per_minute": fmt.Sprintf("%.3g", rate), "estimated": roundDuration(d).String(),
+			"rate_per_minute": fmt.Sprintf("%.3g", rate), "rate_from": source, "estimated": roundDuration(d).String(),
 		}
 		if hasDeadline {
-			fields["deadline_in"] = roundDuration(time.Until(dl)).String()
+			fields["deadline_in"] = roundDuration(dl.Sub(now)).String()
 		}
 		p.c.cfg.Logger.Info(ctx, "HSS API quota: what this read costs", fields)
 	}
-	if hasDeadline && time.Now().Add(d).After(dl) {
+	if hasDeadline && now.Add(d).After(dl) {
 		return &ThrottleError{
-			Forecast: true, Remaining: time.Until(dl), Records: p.res.TotalNum,
-			CallsMade: int(p.stats.calls.Load()), CallsLeft: n, RatePerMin: rate, Throttled: int(p.stats.throttled.Load()),
+			Forecast: true, Remaining: dl.Sub(now), Needed: d, Records: p.res.TotalNum,
+			CallsMade: int(p.stats.calls.Load()), CallsLeft: n, RatePerMin: rate, RateSource: source, Throttled: int(p.stats.throttled.Load()),
+			OthersCalls: others,
 		}
 	}
 	return nil

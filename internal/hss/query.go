@@ -25,6 +25,11 @@ type Query struct {
 	LineNum             string // start after this CCE row number
 	Limit               int64  // page size, 1..MaxLimit
 	Offset              int64  // records to skip first
+
+	// after is how many records a read from LineNum must end with, when a
+	// first page already counted them (a split read goes on by cursor);
+	// 0 when not known.
+	after int64
 }
 
 // Validate rejects a query the service would refuse, before anything is sent.

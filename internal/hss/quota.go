@@ -2,6 +2,7 @@ package hss
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -103,6 +104,10 @@ type Quota struct {
 
 	calls, throttled int
 	waited           time.Duration
+
+	// pending is what each read in progress still needs, once known: reads
+	// sharing the view take turns, so a forecast counts the others' calls.
+	pending map[*pager]int
 }
 
 // QuotaStats is a snapshot of a view, for logs and diagnostics.
@@ -130,42 +135,62 @@ func (s QuotaStats) Rate() float64 {
 	return float64(time.Minute) / float64(s.Interval)
 }
 
+// ErrQuotaWait is wrapped by a read that ended (its deadline, or Ctrl-C)
+// while it waited for the API quota or for max_requests_per_second.
+var ErrQuotaWait = errors.New("the read was waiting for the API quota")
+
 // ThrottleError is a read the quota could not let finish in time: either
 // the next call could only start after the read's deadline, or the calls
 // still needed cannot fit in what remains of it at the rate observed.
 type ThrottleError struct {
-	Forecast   bool          // failed early, on the forecast
-	Wait       time.Duration // the wait that would have passed the deadline (not a forecast)
-	Remaining  time.Duration // time left before the deadline
-	Records    int64         // total_num, when known (-1 when not)
-	CallsMade  int           // calls of this read, throttled ones included
-	CallsLeft  int           // calls the read still needs, when known (-1 when not)
-	RatePerMin float64       // accepted calls a minute observed; 0 when unknown
-	Throttled  int           // 429 answers this read met
-	Last       *APIError     // the last 429, when there was one
+	Forecast    bool          // failed early, on the forecast
+	Wait        time.Duration // the wait that would have passed the deadline (not a forecast)
+	Remaining   time.Duration // time left before the deadline
+	Records     int64         // total_num, when known (-1 when not)
+	CallsMade   int           // calls of this read, throttled ones included
+	CallsLeft   int           // calls the read still needs, when known (-1 when not)
+	RatePerMin  float64       // accepted calls a minute observed; 0 when unknown
+	RateSource  string        // RateSourceQuota or RateSourceLimit
+	Needed      time.Duration // the forecast's time for the calls left
+	OthersCalls int           // calls of other reads counted in the forecast
+	Throttled   int           // 429 answers this read met
+	Last        *APIError     // the last 429, when there was one
 }
 
 func (e *ThrottleError) Error() string {
 	rate := "not yet known"
 	if e.RatePerMin > 0 {
-		rate = fmt.Sprintf("%.2g calls a minute", e.RatePerMin)
+		rate = fmt.Sprintf("%.3g calls a minute", e.RatePerMin)
+		if e.RateSource == RateSourceLimit {
+			rate += " (max_requests_per_second)"
+		}
 	}
 	var s string
-	if e.Forecast {
-		s = fmt.Sprintf("the read cannot finish in time under the service's quota: %d calls still needed at the %s the service accepts take about %s, but %s remain",
-			e.CallsLeft, rate, roundDuration(time.Duration(float64(e.CallsLeft)/e.RatePerMin*float64(time.Minute))), roundDuration(e.Remaining))
-	} else {
-		s = fmt.Sprintf("the service throttled the read, and the next call could only start in %s, after the read's deadline (%s left)",
+	switch {
+	case e.Forecast:
+		others := ""
+		if e.OthersCalls > 0 {
+			others = fmt.Sprintf(" (taking turns with %d calls of other reads of this provider configuration)", e.OthersCalls)
+		}
+		s = fmt.Sprintf("the read cannot finish in time: its %d more calls%s at %s need about %s, but %s remain before its deadline",
+			e.CallsLeft, others, rate, roundDuration(e.Needed), roundDuration(e.Remaining))
+	case e.Throttled > 0:
+		s = fmt.Sprintf("the service throttled the read, and its next call could only start in %s, after the read's deadline (%s left)",
 			roundDuration(e.Wait), roundDuration(e.Remaining))
+	default:
+		s = fmt.Sprintf("the service throttled other reads of this provider configuration, and this read's next call could only start in %s, "+
+			"after its deadline (%s left)", roundDuration(e.Wait), roundDuration(e.Remaining))
 	}
 	if e.Records >= 0 {
 		s += fmt.Sprintf("; %d records in the window", e.Records)
 	}
-	s += fmt.Sprintf("; %d calls made, %d throttled", e.CallsMade, e.Throttled)
-	if e.CallsLeft >= 0 {
-		s += fmt.Sprintf(", %d still needed", e.CallsLeft)
+	s += fmt.Sprintf("; %d calls made, %d of them throttled", e.CallsMade, e.Throttled)
+	if !e.Forecast {
+		if e.CallsLeft >= 0 {
+			s += fmt.Sprintf(", %d still needed", e.CallsLeft)
+		}
+		s += "; rate accepted: " + rate
 	}
-	s += "; rate accepted: " + rate
 	if e.Last != nil {
 		s += "; last answer: " + e.Last.Error()
 	}
@@ -253,6 +278,9 @@ func (q *Quota) done(start time.Time, status int, retryAfter time.Duration) time
 	}
 	q.calls++
 	now := q.now()
+	if status >= 500 {
+		return 0 // the gateway let it through, but says nothing of the quota's end
+	}
 	if status != 429 {
 		q.accept(start, now)
 		return 0
@@ -340,6 +368,40 @@ func (q *Quota) accept(start, now time.Time) {
 	}
 }
 
+// setPending records what read p still needs (0 when it is done).
+func (q *Quota) setPending(p *pager, n int) {
+	if q == nil {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if n <= 0 {
+		delete(q.pending, p)
+		return
+	}
+	if q.pending == nil {
+		q.pending = map[*pager]int{}
+	}
+	q.pending[p] = n
+}
+
+// turns is how many calls go before read p's last one: its own n, and,
+// as reads take turns, up to n of each other read in progress.
+func (q *Quota) turns(p *pager, n int) int {
+	if q == nil {
+		return n
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	total := n
+	for other, m := range q.pending {
+		if other != p {
+			total += min(m, n)
+		}
+	}
+	return total
+}
+
 // forecast is how long n more calls take at the current pace; ok is false
 // while the pace is not known (unthrottled, or not yet estimated).
 func (q *Quota) forecast(n int) (d time.Duration, rate float64, ok bool) {
@@ -355,19 +417,28 @@ func (q *Quota) forecast(n int) (d time.Duration, rate float64, ok bool) {
 	return start + time.Duration(n-1)*q.interval, float64(time.Minute) / float64(q.interval), true
 }
 
-// forecast is how long n more calls take at the pace of the quota view
-// and of max_requests_per_second, whichever is slower; ok is false while
-// neither paces the calls.
-func (c *Client) forecast(n int) (time.Duration, float64, bool) {
-	d, rate, ok := c.quota.forecast(n)
+// forecast is how long the n calls read p still needs take, counting the
+// turns of the other reads sharing the pace, at the pace of the quota view
+// and of max_requests_per_second, whichever is slower; source names which;
+// ok is false while neither paces the calls.
+func (c *Client) forecast(p *pager, n int) (d time.Duration, rate float64, source string, others int, ok bool) {
+	total := c.quota.turns(p, n)
+	others = total - n
+	d, rate, ok = c.quota.forecast(total)
+	source = RateSourceQuota
 	if rl := c.cfg.RateLimit; rl != nil && float64(rl.Limit()) > 0 {
-		perMin := float64(rl.Limit()) * 60
-		if dr := time.Duration(float64(n-1) / float64(rl.Limit()) * float64(time.Second)); !ok || dr > d {
-			d, rate, ok = dr, perMin, true
+		if dr := time.Duration(float64(total-1) / float64(rl.Limit()) * float64(time.Second)); !ok || dr > d {
+			d, rate, source, ok = dr, float64(rl.Limit())*60, RateSourceLimit, true
 		}
 	}
-	return d, rate, ok
+	return d, rate, source, others, ok
 }
+
+// Where a forecast's rate comes from.
+const (
+	RateSourceQuota = "the service's quota"
+	RateSourceLimit = "max_requests_per_second"
+)
 
 // signal wakes every waiter; q.mu is held.
 func (q *Quota) signal() {

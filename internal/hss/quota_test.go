@@ -166,7 +166,7 @@ func TestQuotaForecastFailsEarly(t *testing.T) {
 	if !te.Forecast || te.Records != 1000 || te.CallsLeft < 80 || te.CallsLeft > 99 || te.RatePerMin < 3 || te.RatePerMin > 6 {
 		t.Fatalf("forecast %+v", te)
 	}
-	for _, want := range []string{"cannot finish in time under the service's quota", "1000 records in the window", "still needed", "calls a minute"} {
+	for _, want := range []string{"the read cannot finish in time: its ", " more calls at 4.", " calls a minute need about ", "1000 records in the window", "calls made"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q not in %q", want, err)
 		}

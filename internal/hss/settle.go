@@ -62,7 +62,13 @@ func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visito
 		res1.Stopped = len(first) > 0 && !visit(first)
 		return res1, nil
 	}
-	if !newestFirst(first, nil) {
+	if n := len(first); first[n-1].LineNum != "" {
+		// CCE: pages start after a record's line_num, which arrivals cannot
+		// shift; go on by cursor from the first page.
+		return c.walkCursorAfter(ctx, q, first, res1, visit)
+	}
+	if n := len(first); first[0].Time == first[n-1].Time || !newestFirst(first, nil) {
+		// Oldest first, or no order to tell from one millisecond's records.
 		res, err := c.walkTailThenSettled(ctx, q, cut, visit)
 		if res != nil {
 			res.Requests += res1.Requests
@@ -130,6 +136,14 @@ func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page [
 	settledQ := q
 	settledQ.EndTime, settledQ.Offset = cut-1, settledRead
 	sres, err := c.walk(ctx, settledQ, visit)
+	var te *ThrottleError
+	if errors.As(err, &te) {
+		// Say the window's figures, not the settled part's alone.
+		if te.Records >= 0 {
+			te.Records += tailRead
+		}
+		te.CallsMade += res.Requests
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -173,37 +187,72 @@ func (c *Client) walkTailThenSettled(ctx context.Context, q Query, cut int64, vi
 			map[string]any{"attempt": attempt + 1, "cut": cut})
 	}
 
+	// The order, told once: by the tail's records, else by the settled
+	// part's first page.
+	order := 0 // 1 newest first, -1 oldest first, 0 not yet told
 	handed, stopped := len(tail) == 0, false
-	handTail := func() bool {
-		handed = true
-		if !visit(tail) {
+	var seen int64 // records handed over
+	give := func(recs []Record) bool {
+		seen += int64(len(recs))
+		if !visit(recs) {
 			stopped = true
 		}
 		return !stopped
 	}
 	sres, err := c.walk(ctx, settledQ, func(page []Record) bool {
-		if !handed && len(page) > 0 && newestFirst(tail, page) && !handTail() {
-			return false // the tail's records are the newest: they come first
+		if order == 0 && len(page) > 0 {
+			order = -1
+			if newestFirst(tail, page) {
+				order = 1
+			}
 		}
-		if !visit(page) {
-			stopped = true
+		if !handed && order == 1 {
+			handed = true
+			if !give(tail) {
+				return false // the tail's records are the newest: they come first
+			}
 		}
-		return !stopped
+		return give(page)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if !handed && !stopped {
-		handTail() // oldest first, or a settled part without records
+		give(tail) // oldest first, or a settled part without records
 	}
 	return &Result{
 		TotalNum: tres.TotalNum + sres.TotalNum,
-		Read:     tres.Read + sres.Read,
+		Read:     seen,
 		Mode:     sres.Mode,
 		Requests: tres.Requests + sres.Requests,
 		Stopped:  stopped || sres.Stopped,
 		Warnings: append(tres.Warnings, sres.Warnings...),
 	}, nil
+}
+
+// walkCursorAfter goes on from the first page of a CCE window by line_num,
+// as an unsplit read does: the records after the first page's last.
+func (c *Client) walkCursorAfter(ctx context.Context, q Query, first []Record, res1 *Result, visit Visitor) (*Result, error) {
+	res := &Result{TotalNum: res1.TotalNum, Read: int64(len(first)), Mode: ModeCursor, Requests: res1.Requests, Warnings: res1.Warnings}
+	if !visit(first) {
+		res.Stopped = true
+		return res, nil
+	}
+	rq := q
+	rq.LineNum, rq.after = first[len(first)-1].LineNum, res1.TotalNum-int64(len(first))
+	rest, err := c.walk(ctx, rq, visit)
+	if err != nil {
+		return nil, err
+	}
+	res.Read += rest.Read
+	res.Requests += rest.Requests
+	res.Stopped = rest.Stopped
+	res.Warnings = append(res.Warnings, rest.Warnings...)
+	if !rest.Stopped && rest.TotalNum != res1.TotalNum {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("total_num changed from %d to %d during the read (page line_num=%s); "+
+			"paging by line_num is unaffected, the records read are the window as of the first page", res1.TotalNum, rest.TotalNum, rq.LineNum))
+	}
+	return res, nil
 }
 
 // newestFirst tells the service's order from the records it listed: by

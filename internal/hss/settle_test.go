@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
 // liveLog is a service whose window keeps receiving records: grow decides,
@@ -262,6 +266,76 @@ func TestSettleCut(t *testing.T) {
 		got, ok := tc.c.settleCut(tc.q)
 		if ok != tc.want || (ok && got != cut) {
 			t.Errorf("%s: cut %d, %v; want %v at %d", tc.name, got, ok, tc.want, cut)
+		}
+	}
+}
+
+// A CCE window ending now goes on by line_num from its first page, as an
+// unsplit read does: the calls of an unsplit read, every record once.
+func TestSettleSplitCCEGoesOnByCursor(t *testing.T) {
+	for _, paging := range []standin.PagingMode{standin.CursorOnly, standin.OffsetHonoured} {
+		now := time.Now()
+		recs := standin.Generate("c1", "cce", 100, now.Add(-time.Second), true)
+		s := standin.New(standin.Options{ProjectID: testProject, AccessKey: testAK, SecretKey: testSK, Records: recs, Paging: paging})
+		srv := httptest.NewServer(s)
+		t.Cleanup(srv.Close)
+		c, err := New(Config{Endpoint: srv.URL, ProjectID: testProject,
+			Credentials: credentials.Static(credentials.Value{AccessKey: testAK, SecretKey: testSK})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 10}
+		if _, split := c.settleCut(q); !split {
+			t.Fatal("the window is not split")
+		}
+		res, err := c.ListClusterAuditLogs(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Mode != ModeCursor || len(res.Records) != 100 || res.TotalNum != 100 {
+			t.Fatalf("mode %s, %d records, total_num %d", res.Mode, len(res.Records), res.TotalNum)
+		}
+		for i, r := range res.Records {
+			if want := strconv.Itoa(100 - i); r.LineNum != want {
+				t.Fatalf("record %d has line_num %s, want %s", i, r.LineNum, want)
+			}
+		}
+		if n := len(s.Requests()); n != 10 || res.Requests != 10 {
+			t.Fatalf("%d requests (%d counted), want 10", n, res.Requests)
+		}
+		for _, r := range s.Requests()[1:] {
+			if r.Query.Get("line_num") == "" || r.Query.Get("offset") != "0" {
+				t.Fatalf("request %v: not a cursor page", r.Query)
+			}
+		}
+	}
+}
+
+// A reader that stops early is told exactly what it was handed, so that
+// a max_results read can say more records were left.
+func TestSettleSplitStoppedReadCountsWhatWasHanded(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for _, ascending := range []bool{false, true} {
+		for _, stopAt := range []int{30, 60, 120, 210} {
+			l := newLiveLog(now, 0)
+			for i := range 400 {
+				l.times = append(l.times, now.Add(-time.Duration(400-i)*2*time.Second).UnixMilli()) // 150 in the tail
+			}
+			l.ascending = ascending
+			l.grow = func(url.Values) int { return 0 }
+			c, _ := liveClient(t, l, now, 0)
+			handed := 0
+			res, err := c.WalkClusterAuditLogs(context.Background(), Query{ClusterID: "c1", StartTime: 0, EndTime: now.UnixMilli(), Limit: 50},
+				func(page []Record) bool {
+					handed += len(page)
+					return handed < stopAt
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Stopped || res.Read != int64(handed) || res.Read >= res.TotalNum {
+				t.Errorf("ascending %v, stop at %d: stopped %v, read %d, handed %d, total_num %d", ascending, stopAt, res.Stopped, res.Read, handed, res.TotalNum)
+			}
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
+	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
 
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -81,6 +82,15 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 	failures := 0 // attempts that failed other than by throttling
 	var lastThrottle *APIError
 	for attempt := 1; ; attempt++ {
+		// max_requests_per_second first, so the quota view hears the time
+		// the call is really sent.
+		if c.cfg.RateLimit != nil {
+			if err := c.cfg.RateLimit.Wait(ctx); err != nil {
+				// The wait would outlast the read's deadline, or the read ended.
+				return answer{}, fmt.Errorf("%w: max_requests_per_second would let page %s go only after the read's deadline (%d attempts made): %w",
+					ErrQuotaWait, pageLabel, attempt-1, context.DeadlineExceeded)
+			}
+		}
 		if err := c.quota.acquire(ctx); err != nil {
 			var te *ThrottleError
 			if errors.As(err, &te) {
@@ -90,7 +100,7 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 				}
 				return answer{}, te
 			}
-			return answer{}, fmt.Errorf("%w (while waiting for the API quota to read page %s after %d attempts)", err, pageLabel, attempt-1)
+			return answer{}, fmt.Errorf("%w: %w (while waiting to read page %s after %d attempts)", ErrQuotaWait, err, pageLabel, attempt-1)
 		}
 		sent := c.quota.clock()
 		a, apiErr := c.once(ctx, path, params)
@@ -111,8 +121,8 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 		apiErr.Attempts, apiErr.Page, apiErr.Elapsed = attempt, pageLabel, time.Since(start).Round(time.Millisecond)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			if lastThrottle != nil || status == 429 {
-				return answer{}, fmt.Errorf("%w: the service throttled the read (%d throttled answers; last: %s) (while reading page %s after %d attempts)",
-					ctxErr, rs.throttled.Load(), apiErr.Error(), pageLabel, attempt)
+				return answer{}, fmt.Errorf("%w: %w: the service throttled the read (%d throttled answers; last: %s) (while reading page %s after %d attempts)",
+					ErrQuotaWait, ctxErr, rs.throttled.Load(), apiErr.Error(), pageLabel, attempt)
 			}
 			return answer{}, fmt.Errorf("%w (while reading page %s after %d attempts)", ctxErr, pageLabel, attempt)
 		}
@@ -172,12 +182,6 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 // the signer reuses an X-Sdk-Date already on a request, and the service
 // refuses dates more than 15 minutes old.
 func (c *Client) once(ctx context.Context, path string, params [][2]string) (answer, *apiErrorWithWait) {
-	if c.cfg.RateLimit != nil {
-		if err := c.cfg.RateLimit.Wait(ctx); err != nil {
-			// The wait would outlast the read's deadline, or the read ended.
-			return answer{}, &apiErrorWithWait{APIError: &APIError{Err: fmt.Errorf("waiting for the request rate limit: %w", context.DeadlineExceeded)}, fatal: true}
-		}
-	}
 	req, err := c.newRequest(ctx, path, params)
 	if err != nil {
 		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}, fatal: true}
@@ -190,6 +194,16 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 		if errors.As(err, &certErr) {
 			// Retrying cannot make a certificate trusted.
 			return answer{}, &apiErrorWithWait{APIError: &APIError{Err: fmt.Errorf("%w: %w", ErrUntrustedCertificate, err)}, fatal: true}
+		}
+		var redirErr *httpclient.RedirectError
+		if errors.As(err, &redirErr) {
+			// Refused, not followed, so the signature goes nowhere else;
+			// the endpoint would answer the same again.
+			e := &APIError{StatusCode: redirErr.Status, Err: redirErr}
+			if resp != nil { // the redirect, its body already closed
+				e.RequestID = resp.Header.Get(headerRequestID)
+			}
+			return answer{}, &apiErrorWithWait{APIError: e, fatal: true}
 		}
 		return answer{}, &apiErrorWithWait{APIError: &APIError{Err: err}}
 	}

@@ -6,9 +6,13 @@ package httpclient
 
 import (
 	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
@@ -50,6 +54,10 @@ type Options struct {
 	// Insecure skips the verification of the server's TLS certificate:
 	// only for test endpoints, and only when the user asks for it.
 	Insecure bool
+	// RootCAs are the certificate authorities a server's certificate must
+	// chain to. Nil: the system's. LoadCACerts builds a pool holding the
+	// system's and those of a PEM file.
+	RootCAs *x509.CertPool
 	// DisableHTTP2 keeps to HTTP/1.1 over TLS too. Zero: HTTP/2 is
 	// negotiated when the server offers it.
 	DisableHTTP2 bool
@@ -71,6 +79,7 @@ const (
 const expectContinueTimeout = time.Second
 
 // New builds an *http.Client from opts. TLS is at least version 1.2.
+// The client follows no redirect: its CheckRedirect is RefuseRedirect.
 func New(opts Options) *http.Client {
 	p := opts.Proxy
 	if p == nil {
@@ -92,13 +101,75 @@ func New(opts Options) *http.Client {
 		ResponseHeaderTimeout: duration(opts.ResponseHeaderTimeout, 0),
 		TLSClientConfig:       tlsConfig(opts),
 	}
-	return &http.Client{Transport: t, Timeout: duration(opts.Timeout, 0)}
+	return &http.Client{Transport: t, Timeout: duration(opts.Timeout, 0), CheckRedirect: RefuseRedirect}
+}
+
+// ErrRedirect is wrapped by the error of a request that was answered with
+// a redirect: see RedirectError.
+var ErrRedirect = errors.New("redirect refused")
+
+// RedirectError is the error of a request answered with a redirect, which
+// the clients of New refuse: the requests carry credentials
+// (Authorization, X-Security-Token, X-Auth-Token), which net/http would
+// send on to the Location, another host or plain http:// included.
+//
+// http.Client.Do returns it wrapped in a *url.Error, whose URL is the
+// whole Location; errors.As finds it there, and errors.Is(err,
+// ErrRedirect) holds. The redirect response is not handed to the caller
+// (Do returns it with its body closed, beside the error).
+type RedirectError struct {
+	// Status is the redirect's HTTP status, e.g. 302.
+	Status int
+	// Location is the scheme and host the redirect pointed to, e.g.
+	// http://other.example:8080; its path and query are left out, since
+	// they may carry a token.
+	Location string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the service answered %d %s with a redirect to %s; redirects are refused, so that no credential leaves for another host: point the endpoint at the service itself",
+		e.Status, http.StatusText(e.Status), e.Location)
+}
+
+// Unwrap makes errors.Is(err, ErrRedirect) hold.
+func (e *RedirectError) Unwrap() error { return ErrRedirect }
+
+// RefuseRedirect is an http.Client.CheckRedirect that follows no redirect:
+// it returns a *RedirectError naming the redirect's status and target, so
+// the request fails instead of reaching the Location.
+func RefuseRedirect(req *http.Request, _ []*http.Request) error {
+	e := &RedirectError{Location: req.URL.Scheme + "://" + req.URL.Host}
+	if req.Response != nil {
+		e.Status = req.Response.StatusCode
+	}
+	return e
+}
+
+// LoadCACerts reads the PEM certificate bundle at path and returns a pool
+// of the system's certificate authorities and the file's, for
+// Options.RootCAs: the file's are trusted in addition to the system's
+// (only the file's when the system's pool cannot be loaded). A file that
+// cannot be read, or that holds no PEM certificate, is an error.
+func LoadCACerts(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path) //nolint:gosec // the path is the user's setting
+	if err != nil {
+		return nil, fmt.Errorf("reading the CA certificate file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("the CA certificate file %s holds no PEM certificate", path)
+	}
+	return pool, nil
 }
 
 // tlsConfig is the TLS configuration of the transport.
 func tlsConfig(opts Options) *tls.Config {
 	return &tls.Config{
 		MinVersion:         tls.VersionTLS12,
+		RootCAs:            opts.RootCAs,
 		InsecureSkipVerify: opts.Insecure, //nolint:gosec // only when the user sets insecure = true
 	}
 }

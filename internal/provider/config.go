@@ -148,7 +148,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 				"or give the endpoint itself with endpoints = { hss = \"https://...\" }.")
 	}
 	iam := iamEndpoint(iamOverride(overrides, authURL), region.value, cloud.value)
-	httpIAM := iamClient(insecure)
+	httpIAM := iamClient(insecure, nil)
 
 	prov := creds.provider
 	agency, domain, duration := assumeRoleSettings(ctx, m, e, creds.profile, diags)

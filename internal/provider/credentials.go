@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -227,8 +228,10 @@ func assumeRoleSettings(ctx context.Context, m providerModel, e env, profile *cr
 }
 
 // iamClient is the HTTP client of the IAM calls: proxies from the
-// environment, and the provider's insecure setting.
-func iamClient(insecure bool) *http.Client {
+// environment, the provider's insecure setting, and the certificate
+// authorities roots (nil: the system's). It refuses redirects, as every
+// client of httpclient.New does.
+func iamClient(insecure bool, roots *x509.CertPool) *http.Client {
 	return httpclient.New(httpclient.Options{
 		Timeout:             time.Minute,
 		DialTimeout:         30 * time.Second,
@@ -237,6 +240,7 @@ func iamClient(insecure bool) *http.Client {
 		IdleConnTimeout:     90 * time.Second,
 		MaxIdleConns:        10,
 		Insecure:            insecure,
+		RootCAs:             roots,
 	})
 }
 

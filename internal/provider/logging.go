@@ -2,13 +2,14 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // secretKeys are log field keys whose values are always masked.
@@ -25,6 +26,7 @@ const minSecretLen = 8
 type secretSet struct {
 	mu   sync.RWMutex
 	vals []string
+	res  []*regexp.Regexp // the vals' variants in any case, for tflog; nil when stale
 }
 
 func (s *secretSet) add(vals ...string) {
@@ -33,6 +35,7 @@ func (s *secretSet) add(vals ...string) {
 	for _, v := range vals {
 		if len(v) >= minSecretLen && !slices.Contains(s.vals, v) {
 			s.vals = append(s.vals, v)
+			s.res = nil
 		}
 	}
 }
@@ -43,12 +46,25 @@ func (s *secretSet) values() []string {
 	return append([]string(nil), s.vals...)
 }
 
-// redact replaces every known credential value in text.
-func (s *secretSet) redact(text string) string {
-	for _, v := range s.values() {
-		text = strings.ReplaceAll(text, v, "***")
+// patterns match the values in their common encodings (URL-encoded,
+// JSON-escaped: safetext.Variants) and in any case, for tflog's masks.
+func (s *secretSet) patterns() []*regexp.Regexp {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.res == nil && len(s.vals) > 0 {
+		for _, v := range s.vals {
+			for _, variant := range safetext.Variants(v) {
+				s.res = append(s.res, regexp.MustCompile("(?i)"+regexp.QuoteMeta(variant)))
+			}
+		}
 	}
-	return text
+	return s.res
+}
+
+// redact replaces every known credential value in text, in its common
+// encodings and in any ASCII case.
+func (s *secretSet) redact(text string) string {
+	return safetext.MaskSecrets(text, s.values()...)
 }
 
 // tflogLogger carries the client's log lines to tflog, masking the
@@ -62,9 +78,9 @@ func newLogger(s *secretSet) hss.Logger { return tflogLogger{secrets: s} }
 
 func (l tflogLogger) mask(ctx context.Context) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretKeys...)
-	if vals := l.secrets.values(); len(vals) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, vals...)
-		ctx = tflog.MaskMessageStrings(ctx, vals...)
+	if res := l.secrets.patterns(); len(res) > 0 {
+		ctx = tflog.MaskAllFieldValuesRegexes(ctx, res...)
+		ctx = tflog.MaskMessageRegexes(ctx, res...)
 	}
 	return ctx
 }
