@@ -6,12 +6,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // TestTraceHoldsNoSecret reads every log in HSS_TRACE_DIR, written by
 // `make testacc` running the whole suite at TF_LOG=TRACE (Terraform's
 // lines and the provider's alike), and fails on any line that holds one
 // of Secrets.
+// lowerVariants are the Secrets in every form a log could hold them (as
+// given, URL-encoded, JSON-escaped), lower-cased: the scan ignores case.
+var lowerVariants = func() []string {
+	var out []string
+	for _, s := range Secrets {
+		for _, v := range safetext.Variants(s) {
+			out = append(out, strings.ToLower(v))
+		}
+	}
+	return out
+}()
+
 func TestTraceHoldsNoSecret(t *testing.T) {
 	dir := os.Getenv("HSS_TRACE_DIR")
 	if dir == "" {
@@ -39,8 +53,9 @@ func TestTraceHoldsNoSecret(t *testing.T) {
 			if strings.Contains(line, "sending HSS request") {
 				providerLines++
 			}
-			for _, s := range Secrets {
-				if strings.Contains(line, s) && found < 20 {
+			lower := strings.ToLower(line)
+			for _, s := range lowerVariants {
+				if strings.Contains(lower, s) && found < 20 {
 					found++
 					t.Errorf("%s:%d holds a secret: %.300s", filepath.Base(f), n, line)
 				}

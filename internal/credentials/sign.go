@@ -14,6 +14,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/apierror"
 	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -182,7 +183,7 @@ func do(client *http.Client, service string, req *http.Request) ([]byte, error) 
 		return nil, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		decodeError(e, body)
+		decodeError(e, body, httpclient.CredentialHeaders(req.Header)...)
 		return nil, e
 	}
 	return body, nil
@@ -191,7 +192,10 @@ func do(client *http.Client, service string, req *http.Request) ([]byte, error) 
 // decodeError reads the two error shapes: the API gateway's
 // {"error_code", "error_msg"} and IAM's {"error": {"code", "message", "title"}},
 // whose code is a number or a string.
-func decodeError(e *APIError, body []byte) {
+//
+// A body that is neither is quoted, its start only, with the credentials
+// the request carried masked before it is cut.
+func decodeError(e *APIError, body []byte, secrets ...string) {
 	var b struct {
 		Code    string `json:"error_code"`
 		Msg     string `json:"error_msg"`
@@ -225,16 +229,9 @@ func decodeError(e *APIError, body []byte) {
 	}
 	if e.ErrorCode == "" && e.ErrorMsg == "" {
 		if s := strings.TrimSpace(string(body)); s != "" {
-			e.ErrorMsg = truncate(s, 200)
+			e.ErrorMsg = safetext.Truncate(safetext.MaskSecrets(s, secrets...), 200)
 		}
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }
 
 func urlWithoutQuery(u *url.URL) string {

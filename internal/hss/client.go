@@ -89,6 +89,11 @@ type Config struct {
 // service's quota is per API.
 const APIListClusterAuditLogs = "ListClusterAuditLogs"
 
+// AttemptTimeout bounds one attempt, so a stalled connection becomes a
+// retried error instead of a hang; the read's own deadline is the
+// caller's context.
+const AttemptTimeout = 2 * time.Minute
+
 // Concurrency bounds of a read's offset pages.
 const (
 	DefaultMaxConcurrency = 4
@@ -185,7 +190,7 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // it refuses redirects.
 func newHTTPClient(insecure bool, roots *x509.CertPool) *http.Client {
 	return httpclient.New(httpclient.Options{
-		Timeout:               120 * time.Second,
+		Timeout:               AttemptTimeout,
 		DialTimeout:           30 * time.Second,
 		KeepAlive:             30 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

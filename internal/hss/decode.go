@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/jsonstr"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // Record is one audit-log entry, as the service sent it. Every documented
@@ -112,19 +113,22 @@ var errNotAPage = errors.New("the response is not an audit-log page")
 // decodePage decodes a 2xx body. It fails, rather than guessing, when the
 // body is not JSON, carries an error instead of data, or lacks data_list
 // or total_num: a missing page must never read as an empty one.
-func decodePage(body []byte) (page, error) {
+//
+// secrets are the credentials the request carried: a body quoting them has
+// them masked before its snippet is cut.
+func decodePage(body []byte, secrets ...string) (page, error) {
 	var w wirePage
 	if err := json.Unmarshal(body, &w); err != nil {
-		return page{}, fmt.Errorf("%w: %v (body starts %q)", errNotAPage, err, snippet(body))
+		return page{}, fmt.Errorf("%w: %v (body starts %q)", errNotAPage, err, snippet(body, secrets...))
 	}
 	if w.ErrorCode != "" {
 		return page{}, &APIError{ErrorCode: string(w.ErrorCode), ErrorMsg: string(w.ErrorMsg)}
 	}
 	if w.DataList == nil {
-		return page{}, fmt.Errorf("%w: no data_list in %q", errNotAPage, snippet(body))
+		return page{}, fmt.Errorf("%w: no data_list in %q", errNotAPage, snippet(body, secrets...))
 	}
 	if w.TotalNum == nil {
-		return page{}, fmt.Errorf("%w: no total_num in %q", errNotAPage, snippet(body))
+		return page{}, fmt.Errorf("%w: no total_num in %q", errNotAPage, snippet(body, secrets...))
 	}
 	p := page{TotalNum: int64(*w.TotalNum), Records: make([]Record, len(*w.DataList))}
 	if p.TotalNum < 0 {
@@ -156,7 +160,7 @@ type errorBody struct {
 
 // decodeError fills what a non-2xx body tells; a gateway's HTML page or an
 // empty body leave a snippet of the body as the message.
-func decodeError(e *APIError, body []byte) {
+func decodeError(e *APIError, body []byte, secrets ...string) {
 	var w errorBody
 	if err := json.Unmarshal(body, &w); err == nil && (w.ErrorCode != "" || w.ErrorMsg != "") {
 		e.ErrorCode, e.ErrorMsg = string(w.ErrorCode), string(w.ErrorMsg)
@@ -165,17 +169,19 @@ func decodeError(e *APIError, body []byte) {
 		}
 		return
 	}
-	if s := snippet(body); s != "" {
+	if s := snippet(body, secrets...); s != "" {
 		e.ErrorMsg = "unexpected response body: " + s
 	}
 }
 
 // snippet is the start of a body, enough to recognise it in a diagnostic.
-func snippet(b []byte) string {
+// The credentials the request carried are masked first, in their common
+// encodings: cut first, a secret straddling the cut would leave its start.
+func snippet(b []byte, secrets ...string) string {
 	const n = 120
-	b = bytes.TrimSpace(b)
-	if len(b) > n {
-		return string(b[:n]) + "..."
+	text := string(bytes.TrimSpace(b[:min(len(b), 64<<10)])) // enough to mask whatever reaches the cut
+	if len(secrets) > 0 {
+		text = safetext.MaskSecrets(text, secrets...)
 	}
-	return string(b)
+	return safetext.Truncate(text, n)
 }

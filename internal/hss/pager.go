@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // Paging modes, as reported in Result.Mode.
@@ -24,6 +26,12 @@ const pageMargin = 2
 // maxCursorPages bounds a cursor read that total_num cannot bound (one
 // started from a user-given line_num): 2 million records at 200 a page.
 const maxCursorPages = 10000
+
+// MaxTotalNum is the most records a read accepts a window to announce:
+// 100 million records would be half a million calls, years under the
+// documented quota, and gigabytes of state. A larger total_num is taken
+// for a service fault, and keeps the page arithmetic far from overflow.
+const MaxTotalNum = 100_000_000
 
 // Result is a whole read.
 type Result struct {
@@ -122,6 +130,11 @@ func (p *pager) run(ctx context.Context) error {
 	first, err := p.fetch(ctx, p.q.Offset, p.q.LineNum, label, nil)
 	if err != nil {
 		return err
+	}
+	if first.TotalNum > MaxTotalNum {
+		return &PagingError{Page: label, Reason: fmt.Sprintf(
+			"total_num is %d, more than the %d records a read can hold (%d calls at the largest page): not a plausible window; "+
+				"narrow the window (start_time, end_time)", first.TotalNum, int64(MaxTotalNum), int64(MaxTotalNum)/MaxLimit)}
 	}
 	p.res.TotalNum, p.haveTotal = first.TotalNum, true
 	if p.q.LineNum == "" {
@@ -337,7 +350,7 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		}
 		return page{}, err
 	}
-	pg, err := decodePage(a.body) // copies what it keeps
+	pg, err := decodePage(a.body, a.secrets...) // copies what it keeps
 	a.release()
 	if err == nil {
 		p.fetched.Add(1)
@@ -352,7 +365,7 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		return page{}, &APIError{StatusCode: 200, RequestID: a.requestID, Page: label, Attempts: a.attempts, Err: err}
 	}
 	p.c.cfg.Logger.Debug(ctx, "read HSS audit-log page", map[string]any{
-		"page": label, "records": len(pg.Records), "total_num": pg.TotalNum, "request_id": a.requestID,
+		"page": label, "records": len(pg.Records), "total_num": pg.TotalNum, "request_id": safetext.Escape(a.requestID),
 	})
 	return pg, nil
 }

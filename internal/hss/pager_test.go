@@ -273,3 +273,26 @@ func TestWalkStopsWhenTheVisitorSays(t *testing.T) {
 		t.Fatalf("last %+v", seen[29])
 	}
 }
+
+// An implausible total_num (up to the largest int64) fails at once,
+// without page arithmetic overflowing, and is never paged through.
+func TestListImplausibleTotal(t *testing.T) {
+	for _, total := range []string{"100000001", "9223372036854775807", "9223372036854775806"} {
+		f := &fake{respond: func(int, url.Values) (int, http.Header, string) {
+			return 200, nil, `{"total_num":` + total + `,"data_list":[` + strings.Repeat(`{"cluster_id":"c1","time":1},`, 9) + `{"cluster_id":"c1","time":2}]}`
+		}}
+		c, _ := newTestClient(t, f, nil)
+		_, err := c.ListClusterAuditLogs(context.Background(), baseQuery())
+		var pe *PagingError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Reason, "total_num is "+total) || !strings.Contains(pe.Reason, "not a plausible window") {
+			t.Fatalf("total_num %s: err = %v", total, err)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Fatalf("total_num %s: %d requests", total, n)
+		}
+	}
+	// The largest plausible total is read as usual (its first page here).
+	if MaxTotalNum/MaxLimit != 500_000 {
+		t.Fatalf("MaxTotalNum %d", MaxTotalNum)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/httpclient"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -33,6 +34,7 @@ type answer struct {
 	buf       *bytes.Buffer
 	requestID string
 	attempts  int
+	secrets   []string // the credentials the request carried, to mask in what the answer says
 }
 
 // release hands the body's buffer back for the next page; the body must
@@ -221,7 +223,7 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID, Err: fmt.Errorf("reading the response: %w", err)}}
 	}
 	c.cfg.Logger.Debug(ctx, "received HSS response", map[string]any{
-		"status": resp.StatusCode, "request_id": requestID, "bytes": len(body), "duration": time.Since(start).String(),
+		"status": resp.StatusCode, "request_id": safetext.Escape(requestID), "bytes": len(body), "duration": time.Since(start).String(),
 	})
 	if int64(len(body)) > c.cfg.MaxPageBytes {
 		return answer{}, &apiErrorWithWait{APIError: &APIError{StatusCode: resp.StatusCode, RequestID: requestID,
@@ -229,11 +231,11 @@ func (c *Client) once(ctx context.Context, path string, params [][2]string) (ans
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := &APIError{StatusCode: resp.StatusCode, RequestID: requestID}
-		decodeError(e, body)
+		decodeError(e, body, httpclient.CredentialHeaders(req.Header)...)
 		return answer{}, &apiErrorWithWait{APIError: e, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
 	keep = true
-	return answer{body: body, buf: buf, requestID: requestID}, nil
+	return answer{body: body, buf: buf, requestID: requestID, secrets: httpclient.CredentialHeaders(req.Header)}, nil
 }
 
 // apiErrorWithWait carries what the retry loop needs beside the error.

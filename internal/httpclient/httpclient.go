@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/proxy"
@@ -196,4 +197,24 @@ func maxIdleConns(n int) int {
 		return 0
 	}
 	return n
+}
+
+// CredentialHeaders are the credentials a request carries, to be masked in
+// whatever its answer quotes: the access key of an SDK-HMAC-SHA256
+// Authorization header (the signature proves nothing to another caller,
+// the secret key is never sent), the security token and the IAM token.
+func CredentialHeaders(h http.Header) []string {
+	var out []string
+	if a := h.Get("Authorization"); a != "" {
+		if _, rest, ok := strings.Cut(a, "Access="); ok {
+			ak, _, _ := strings.Cut(rest, ",")
+			out = append(out, strings.TrimSpace(ak))
+		}
+	}
+	for _, k := range []string{"X-Security-Token", "X-Auth-Token"} {
+		if v := h.Get(k); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

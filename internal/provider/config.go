@@ -41,6 +41,7 @@ type providerModel struct {
 	Cloud               types.String  `tfsdk:"cloud"`
 	Endpoints           types.Map     `tfsdk:"endpoints"`
 	Insecure            types.Bool    `tfsdk:"insecure"`
+	CACertFile          types.String  `tfsdk:"cacert_file"`
 	MaxRetries          types.Int64   `tfsdk:"max_retries"`
 	MaxConcurrency      types.Int64   `tfsdk:"max_concurrency"`
 	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
@@ -109,6 +110,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	rps := floatSetting(m.MaxRequestsPerSec, "max_requests_per_second", e, "HW_MAX_REQUESTS_PER_SECOND", diags)
 	maxConcurrency := intSetting(m.MaxConcurrency, "max_concurrency", e, "HW_MAX_CONCURRENCY", hss.DefaultMaxConcurrency, 1, hss.MaxConcurrency, diags)
 	settle := settleDelay(resolve(m.SettleDelay, "settle_delay", e, "HW_SETTLE_DELAY"), diags)
+	roots := caCerts(resolve(m.CACertFile, "cacert_file", e, "HW_CACERT_FILE"), diags)
 	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if diags.HasError() {
 		return nil
@@ -148,7 +150,8 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 				"or give the endpoint itself with endpoints = { hss = \"https://...\" }.")
 	}
 	iam := iamEndpoint(iamOverride(overrides, authURL), region.value, cloud.value)
-	httpIAM := iamClient(insecure, nil)
+	httpIAM := iamClient(insecure, roots)
+	warnWeakTransport(insecure, m.Insecure.IsNull(), endpoint, iam, diags)
 
 	prov := creds.provider
 	agency, domain, duration := assumeRoleSettings(ctx, m, e, creds.profile, diags)
@@ -197,6 +200,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		base: hss.Config{
 			Credentials:    prov,
 			Insecure:       insecure,
+			RootCAs:        roots,
 			MaxRetries:     int(maxRetries),
 			MaxConcurrency: int(maxConcurrency),
 			SettleDelay:    settle,
@@ -345,6 +349,7 @@ func unknownAttributes(m providerModel) []string {
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
 		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
 		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(), "settle_delay": m.SettleDelay.IsUnknown(),
+		"cacert_file":        m.CACertFile.IsUnknown(),
 		"shared_config_file": m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
 		"assume_role": m.AssumeRole.IsUnknown() || hasUnknownAttribute(m.AssumeRole),
 	} {

@@ -96,8 +96,14 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Service endpoints that replace the defaults, by service name. The key `hss` sets the HSS base URL (`http` or `https`), e.g. `{ hss = \"https://hss.example.internal\" }`; the key `iam` sets the IAM endpoint (project discovery, `assume_role`) and wins over `auth_url`.",
 			},
 			"insecure": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "Skip TLS certificate verification. Only for test endpoints. Environment: `HW_INSECURE`. Default: `false`.",
+				Optional: true,
+				MarkdownDescription: "Skip TLS certificate verification. Only for test endpoints: the plan warns while it is on. " +
+					"To trust a private certificate authority, set `cacert_file` instead. Environment: `HW_INSECURE`. Default: `false`.",
+			},
+			"cacert_file": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Path of a PEM file of certificate authorities to trust, beside the system's, for the HSS and IAM endpoints: " +
+					"a private CA, or a TLS-inspecting corporate proxy's. Prefer it to `insecure`. Environment: `HW_CACERT_FILE` (the name Huawei Cloud's own provider uses).",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 100)},
