@@ -18,6 +18,7 @@ func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 	var apiErr *hss.APIError
 	var pagingErr *hss.PagingError
 	var throttleErr *hss.ThrottleError
+	var malformedErr *MalformedEventsError
 	switch {
 	case errors.As(err, &throttleErr) && throttleErr.Forecast:
 		limit := ""
@@ -49,6 +50,9 @@ func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 			"Narrow the window (start_time, end_time), or allow more time with timeouts = { read = \"...\" }.", msg, timeout)
 	case errors.Is(err, context.Canceled):
 		return "Audit-log read cancelled", msg + "."
+	case errors.As(err, &malformedErr):
+		return "Malformed audit events", msg + ".\n\nstrict_events = true fails the read on them. Look at these records' content " +
+			"(with strict_events unset, they are in data_list with a null event, and malformed_num counts them)."
 	case errors.As(err, &pagingErr):
 		return "Audit-log read incomplete", fmt.Sprintf("%s.\n\nThe service's pages did not add up to a complete, faithful list, so no partial "+
 			"result is returned. Try again; if it persists, report it to Huawei Cloud support with the cluster ID %s.", msg, q.ClusterID)

@@ -30,7 +30,9 @@ type model struct {
 	Offset              types.Int64    `tfsdk:"offset"`
 	MaxResults          types.Int64    `tfsdk:"max_results"`
 	Filter              *filterModel   `tfsdk:"filter"`
+	StrictEvents        types.Bool     `tfsdk:"strict_events"`
 	TotalNum            types.Int64    `tfsdk:"total_num"`
+	MalformedNum        types.Int64    `tfsdk:"malformed_num"`
 	DataList            types.List     `tfsdk:"data_list"` // null in configuration; state is built by result.go
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
@@ -79,7 +81,7 @@ func (m *model) query() hss.Query {
 
 // narrowing is what the configuration asks of the records after paging.
 func (m *model) narrowing() narrowing {
-	n := narrowing{maxResults: m.MaxResults.ValueInt64()}
+	n := narrowing{maxResults: m.MaxResults.ValueInt64(), strict: m.StrictEvents.ValueBool()}
 	if f := m.Filter; f != nil {
 		n.filter = &filterSpec{
 			usernames: setOf(f.Usernames), excludeUsernames: setOf(f.ExcludeUsernames),

@@ -3,9 +3,12 @@ package auditlogs
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
+	"github.com/hss-tf/terraform-provider-hss/internal/timefmt"
 )
 
 // row is a record with its content parsed, once.
@@ -18,13 +21,54 @@ type row struct {
 type narrowing struct {
 	maxResults int64 // 0: no limit
 	filter     *filterSpec
+	strict     bool // malformed events fail the read
 }
 
 // outcome is a finished read, ready to become state.
 type outcome struct {
-	rows     []row
-	total    int64
-	warnings []warning
+	rows      []row
+	total     int64
+	malformed malformedRecords
+	warnings  []warning
+}
+
+// malformedRecords are the records read whose content claims to be an
+// audit event and fails strict parsing.
+type malformedRecords struct {
+	n, filtered int64    // how many; how many of them filter left out
+	first       []string // the first few, for the message
+}
+
+const malformedShown = 5
+
+func (m *malformedRecords) add(r hss.Record, filtered bool) {
+	m.n++
+	if filtered {
+		m.filtered++
+	}
+	if len(m.first) < malformedShown {
+		id := k8saudit.MalformedAuditID(r.Content)
+		if id == "" {
+			id = "no readable auditID"
+		}
+		m.first = append(m.first, fmt.Sprintf("%s (audit ID %s)", timefmt.UnixMilli(r.Time), safetext.Escape(id)))
+	}
+}
+
+// MalformedEventsError fails a read with strict_events.
+type MalformedEventsError struct{ m malformedRecords }
+
+func (e *MalformedEventsError) Error() string { return e.m.describe() }
+
+func (m malformedRecords) describe() string {
+	s := fmt.Sprintf("%d records claim to be Kubernetes audit events (their apiVersion is the audit API's) but fail strict parsing: "+
+		"truncated, with trailing data, a kind other than exactly \"Event\", or duplicate or case-variant keys among the event's own fields, "+
+		"which the API server would refuse and which could pass one user off as another. The first: %s",
+		m.n, strings.Join(m.first, ", "))
+	if m.n > int64(len(m.first)) {
+		s += fmt.Sprintf(", and %d more", m.n-int64(len(m.first)))
+	}
+	return s
 }
 
 // warning is a diagnostic of a read that succeeded.
@@ -39,8 +83,12 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 	extra := false // a matching record was left out by max_results
 	res, err := l.WalkClusterAuditLogs(ctx, q, func(page []hss.Record) bool {
 		for _, r := range page {
-			ev, _ := k8saudit.Parse(r.Content)
-			if !n.filter.match(ev) {
+			ev, kind := k8saudit.Parse(r.Content)
+			matched := n.filter.match(ev)
+			if kind == k8saudit.Malformed {
+				out.malformed.add(r, !matched)
+			}
+			if !matched {
 				continue
 			}
 			if n.maxResults > 0 && int64(len(out.rows)) >= n.maxResults {
@@ -55,6 +103,17 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 		return outcome{}, err
 	}
 	out.total = res.TotalNum
+	if m := out.malformed; m.n > 0 {
+		if n.strict {
+			return outcome{}, &MalformedEventsError{m}
+		}
+		detail := m.describe() + ". Their event is null and no filter matches them"
+		if n.filter != nil {
+			detail += fmt.Sprintf(": filter left out %d of them, which may be what it looks for", m.filtered)
+		}
+		out.warnings = append(out.warnings, warning{"Audit-log records with malformed events", detail +
+			". Look at their content; strict_events = true makes this an error."})
+	}
 	for _, w := range res.Warnings {
 		out.warnings = append(out.warnings, warning{"Audit-log read completed with a discrepancy", w + "."})
 	}

@@ -68,6 +68,7 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 	}
 	attrs["id"] = tftypes.NewValue(tftypes.String, id)
 	attrs["total_num"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(out.total))
+	attrs["malformed_num"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(out.malformed.n))
 
 	// The configuration's few values go through tftypes' own encoding.
 	encoded := make(map[string][]byte, len(t.stateNames))

@@ -106,9 +106,22 @@ func Schema(ctx context.Context) schema.Schema {
 					"resources":         filterList("Keep events on these resources (`event.object_ref.resource`, e.g. `secrets`); `resource/subresource` (e.g. `pods/exec`) matches a subresource."),
 				},
 			},
+			"strict_events": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Fail the read when a record's content claims to be an audit event (its `apiVersion` is the audit API's) " +
+					"but fails strict parsing (see `malformed_num`), instead of warning. Compliance gates that must not pass on what they could " +
+					"not read set it. Default: `false`.",
+			},
 			"total_num": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of logs in the window, as the service reports it.",
+			},
+			"malformed_num": schema.Int64Attribute{
+				Computed: true,
+				MarkdownDescription: "Records read whose content claims to be an audit event but fails strict parsing: truncated, trailing data, " +
+					"a `kind` other than exactly `Event`, or duplicate or case-variant keys among the event's own fields (which the Kubernetes " +
+					"API server would refuse, and which could otherwise pass one user off as another). Their `event` is null, `filter` " +
+					"never matches them, and the read warns with their count and first audit IDs (an error with `strict_events`).",
 			},
 			"data_list": schema.ListNestedAttribute{
 				Computed:            true,

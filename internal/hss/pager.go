@@ -119,6 +119,7 @@ type pager struct {
 
 	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
 	seenPages map[[32]byte]string
+	records   recordSet // every record handed over, by identity
 	stats     readStats
 	costSaid  bool         // the read's cost was logged
 	fetched   atomic.Int64 // pages fetched and decoded
@@ -187,6 +188,9 @@ func (p *pager) accept(label string, pg page) (bool, error) {
 			return false, &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
 		}
 		p.seenPages[sum] = label
+		if err := p.records.add(pg.Records, label, &p.res.Warnings); err != nil {
+			return false, err
+		}
 	}
 	p.res.Read += int64(len(pg.Records))
 	if !p.visit(pg.Records) {

@@ -97,11 +97,18 @@ type wireObject struct {
 	APIVersion  text `json:"apiVersion"`
 }
 
-// Parse reports whether content is a Kubernetes audit event, and decodes it.
-// Free text, other JSON and truncated JSON give (nil, false).
-func Parse(content string) (*Event, bool) {
+// Parse tells what content is (see Kind) and decodes an event. Free text
+// and JSON that is not an audit event give (nil, FreeText); content that
+// claims to be an event but fails strict parsing gives (nil, Malformed).
+func Parse(content string) (*Event, Kind) {
 	if !mayBeEvent(content) {
-		return nil, false
+		return nil, FreeText
+	}
+	switch claims, strict, _ := strictCheck(content); {
+	case !claims:
+		return nil, FreeText
+	case !strict:
+		return nil, Malformed
 	}
 	var w wireEvent
 	if err := json.Unmarshal([]byte(content), &w); err != nil {
@@ -109,11 +116,11 @@ func Parse(content string) (*Event, bool) {
 		// the rest decoded; anything else means the content is not JSON.
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
-			return nil, false
+			return nil, Malformed // the strict check let it through; encoding/json did not
 		}
 	}
 	if w.Kind.s != "Event" || (w.APIVersion.s != "audit.k8s.io/v1" && w.APIVersion.s != "audit.k8s.io/v1beta1") {
-		return nil, false
+		return nil, Malformed
 	}
 	ev := &Event{
 		AuditID:                  w.AuditID.s,
@@ -158,14 +165,39 @@ func Parse(content string) (*Event, bool) {
 			}
 		}
 	}
-	return ev, true
+	return ev, IsEvent
 }
 
 // mayBeEvent is the cheap test that spares free text and foreign JSON the
-// decoder. Real logs never \u-escape the letters of "audit.k8s.io".
+// checks.
 func mayBeEvent(content string) bool {
 	s := strings.TrimLeft(content, " \t\r\n")
-	return len(s) > 0 && s[0] == '{' && strings.Contains(s, "audit.k8s.io")
+	if len(s) == 0 || s[0] != '{' {
+		return false
+	}
+	// Cheap before the full check: the words of an event's claim, in any
+	// case, or an escape that could hide them.
+	return strings.Contains(s, `\u`) || containsFold(s, "audit.k8s.io")
+}
+
+// containsFold reports whether s holds sub in any ASCII case; sub is lower case.
+func containsFold(s, sub string) bool {
+	if strings.Contains(s, sub) {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0]|0x20 && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// MalformedAuditID is the auditID a malformed event's content shows, as
+// far as it can be read, for messages; "" when none.
+func MalformedAuditID(content string) string {
+	_, _, id := strictCheck(content)
+	return id
 }
 
 func (u wireUser) info() UserInfo {

@@ -2,6 +2,7 @@ package k8saudit
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -116,7 +117,8 @@ func TestParseEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := Parse(tt.content)
+			got, kind := Parse(tt.content)
+			ok := kind == IsEvent
 			if !ok || got == nil {
 				t.Fatalf("Parse() = %v, %v; want an event", got, ok)
 			}
@@ -129,29 +131,64 @@ func TestParseEvents(t *testing.T) {
 
 func TestParseNotEvents(t *testing.T) {
 	for name, content := range map[string]string{
-		"empty":             "",
-		"blank":             " \n\t",
-		"free text":         "listImageTags failed, Method: GET Url=/v2/library/nginx/tags/list, Reason: 401 Unauthorized",
-		"free text naming":  "audit.k8s.io/v1 Event dropped: buffer full",
-		"other kind":        `{"kind":"Pod","apiVersion":"v1"}`,
-		"pod, audit ns":     `{"kind":"Pod","apiVersion":"audit.k8s.io/v1"}`,
-		"other api":         `{"kind":"Event","apiVersion":"v1","reason":"Scheduled"}`,
-		"no kind":           `{"apiVersion":"audit.k8s.io/v1","verb":"get"}`,
-		"kind not a string": `{"kind":["Event"],"apiVersion":"audit.k8s.io/v1"}`,
-		"event list":        `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[]}`,
-		"array":             `[{"kind":"Event","apiVersion":"audit.k8s.io/v1"}]`,
-		"string":            `"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"}"`,
-		"truncated":         createSecret[:len(createSecret)/2],
-		"missing brace":     createSecret[:len(createSecret)-1],
-		"trailing garbage":  createSecret + ` and more`,
-		"two events":        createSecret + "\n" + deleteSecret,
-		"prefixed":          "I1124 10:00:00 " + createSecret,
+		"empty":            "",
+		"blank":            " \n\t",
+		"free text":        "listImageTags failed, Method: GET Url=/v2/library/nginx/tags/list, Reason: 401 Unauthorized",
+		"free text naming": "audit.k8s.io/v1 Event dropped: buffer full",
+		"other kind":       `{"kind":"Pod","apiVersion":"v1"}`,
+		"other api":        `{"kind":"Event","apiVersion":"v1","reason":"Scheduled"}`, // a core/v1 Event
+		"array":            `[{"kind":"Event","apiVersion":"audit.k8s.io/v1"}]`,
+		"string":           `"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"}"`,
+		"prefixed":         "I1124 10:00:00 " + createSecret,
 	} {
 		t.Run(name, func(t *testing.T) {
-			if ev, ok := Parse(content); ok || ev != nil {
-				t.Errorf("Parse(%.60q) = %+v, %v; want nil, false", content, ev, ok)
+			if ev, kind := Parse(content); kind != FreeText || ev != nil {
+				t.Errorf("Parse(%.60q) = %+v, %v; want nil, free text", content, ev, kind)
 			}
 		})
+	}
+}
+
+// Content that claims to be an audit event and fails strict parsing is
+// malformed: never an event, never taken for free text.
+func TestParseMalformed(t *testing.T) {
+	for name, content := range map[string]string{
+		"pod, audit api":         `{"kind":"Pod","apiVersion":"audit.k8s.io/v1"}`,
+		"no kind":                `{"apiVersion":"audit.k8s.io/v1","verb":"get"}`,
+		"kind not a string":      `{"kind":["Event"],"apiVersion":"audit.k8s.io/v1"}`,
+		"kind in lower case":     `{"kind":"event","apiVersion":"audit.k8s.io/v1","verb":"delete"}`,
+		"event list":             `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[]}`,
+		"escaped api version":    `{"kind":"event","apiVersion":"audit\u002ek8s.io/v1"}`,
+		"upper-case api key":     `{"kind":"Event","APIVERSION":"audit.k8s.io/v1","verb":"get"}`,
+		"truncated":              createSecret[:len(createSecret)/2],
+		"missing brace":          createSecret[:len(createSecret)-1],
+		"trailing garbage":       createSecret + ` and more`,
+		"two events":             createSecret + "\n" + deleteSecret,
+		"duplicate verb":         `{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"delete","user":{"username":"alice"},"verb":"list"}`,
+		"case-variant verb":      `{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"delete","Verb":"list"}`,
+		"upper-case user":        `{"kind":"Event","apiVersion":"audit.k8s.io/v1","user":{"username":"alice"},"USER":{"username":"admin"}}`,
+		"kelvin-sign kind":       `{"kind":"Event","apiVersion":"audit.k8s.io/v1","\u212aind":"Pod"}`,
+		"duplicate username":     `{"kind":"Event","apiVersion":"audit.k8s.io/v1","user":{"username":"alice","username":"system:admin"}}`,
+		"case-variant resource":  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","objectRef":{"resource":"secrets","Resource":"pods"}}`,
+		"duplicate annotation":   `{"kind":"Event","apiVersion":"audit.k8s.io/v1","annotations":{"a":"1","a":"2"}}`,
+		"too deep":               `{"kind":"Event","apiVersion":"audit.k8s.io/v1","requestObject":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`,
+		"invalid escape":         `{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"\q"}`,
+		"control char in string": "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"de\x01lete\"}",
+		"bad number":             `{"kind":"Event","apiVersion":"audit.k8s.io/v1","responseStatus":{"code":01}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if ev, kind := Parse(content); kind != Malformed || ev != nil {
+				t.Errorf("Parse(%.80q) = %+v, %v; want nil, malformed", content, ev, kind)
+			}
+		})
+	}
+	// Inside requestObject and responseObject, keys are the object's business.
+	ok := `{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","requestObject":{"data":{"a":"1","a":"2","A":"3"},"Kind":"Secret","kind":"Secret"}}`
+	if ev, kind := Parse(ok); kind != IsEvent || ev.Verb != "create" {
+		t.Errorf("Parse(%q) = %+v, %v; want an event", ok, ev, kind)
+	}
+	if got := MalformedAuditID(`{"kind":"event","apiVersion":"audit.k8s.io/v1","auditID":"a-1"}`); got != "a-1" {
+		t.Errorf("MalformedAuditID = %q", got)
 	}
 }
 
@@ -167,7 +204,8 @@ func TestParseLenient(t *testing.T) {
 		"requestReceivedTimestamp":"yesterday","stageTimestamp":1795514400,
 		"annotations":{"a":"x","n":1.5,"b":false,"o":{"k":"v"},"l":[],"z":null},
 		"userAgent":"\u0000ok"}`
-	got, ok := Parse(content)
+	got, kind := Parse(content)
+	ok := kind == IsEvent
 	if !ok {
 		t.Fatal("Parse() = false; want a lenient event")
 	}
@@ -188,7 +226,8 @@ func TestParseResponseCode(t *testing.T) {
 		`200`: ptr[int64](200), `"404"`: ptr[int64](404), `2e2`: ptr[int64](200), `"5e2"`: ptr[int64](500),
 		`200.5`: nil, `"OK"`: nil, `null`: nil, `{}`: nil, `1e300`: nil, `"NaN"`: nil, `true`: nil,
 	} {
-		ev, ok := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get","responseStatus":{"code":` + raw + `}}`)
+		ev, kind := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get","responseStatus":{"code":` + raw + `}}`)
+		ok := kind == IsEvent
 		if !ok {
 			t.Fatalf("code %s: not an event", raw)
 		}
@@ -221,7 +260,8 @@ func TestParseTimestamps(t *testing.T) {
 		`1795514400000`:                    "",
 		`null`:                             "",
 	} {
-		ev, ok := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","stageTimestamp":` + raw + `}`)
+		ev, kind := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","stageTimestamp":` + raw + `}`)
+		ok := kind == IsEvent
 		if !ok {
 			t.Fatalf("%s: not an event", raw)
 		}
@@ -234,7 +274,8 @@ func TestParseTimestamps(t *testing.T) {
 // Empty objects tell nothing, so they read as absent; an empty
 // annotations map is kept, as the event said so.
 func TestParseEmptyParts(t *testing.T) {
-	ev, ok := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","impersonatedUser":{},"objectRef":{"uid":"x"},"responseStatus":{},"annotations":{},"sourceIPs":[]}`)
+	ev, kind := Parse(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","impersonatedUser":{},"objectRef":{"uid":"x"},"responseStatus":{},"annotations":{},"sourceIPs":[]}`)
+	ok := kind == IsEvent
 	if !ok {
 		t.Fatal("not an event")
 	}

@@ -20,10 +20,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, content string) {
-		ev, ok := Parse(content)
-		if !ok {
+		ev, kind := Parse(content)
+		if kind != IsEvent {
 			if ev != nil {
-				t.Fatalf("Parse() = %+v, false; want nil", ev)
+				t.Fatalf("Parse() = %+v, %v; want nil", ev, kind)
 			}
 			return
 		}
