@@ -198,19 +198,20 @@ func (sc *scanner) checkKey(f *fields, key string, seen map[string]bool) *fields
 
 // topValue remembers what the event's own kind, apiVersion and auditID say.
 func (sc *scanner) topValue(key, raw string) {
-	if raw == "" || raw[0] != '"' || !(strings.EqualFold(key, "kind") || strings.EqualFold(key, "apiVersion") || key == "auditID") {
+	wanted := strings.EqualFold(key, "kind") || strings.EqualFold(key, "apiVersion") || key == "auditID"
+	if !wanted || raw == "" || raw[0] != '"' {
 		return
 	}
 	v, ok := jsonstr.Unquote([]byte(raw))
 	if !ok {
 		return
 	}
-	switch {
-	case key == "kind":
+	switch key {
+	case "kind":
 		sc.kind = v
-	case key == "apiVersion":
+	case "apiVersion":
 		sc.version = v
-	case key == "auditID":
+	case "auditID":
 		sc.auditID = v
 	}
 	if strings.EqualFold(key, "apiVersion") && strings.Contains(strings.ToLower(v), "audit.k8s.io") {
@@ -223,19 +224,19 @@ func (sc *scanner) value(depth int, f *fields) bool {
 	if sc.i >= len(sc.s) {
 		return false
 	}
-	switch c := sc.s[sc.i]; {
-	case c == '{':
+	switch sc.s[sc.i] {
+	case '{':
 		return sc.object(depth+1, f, false)
-	case c == '[':
+	case '[':
 		return sc.array(depth + 1)
-	case c == '"':
+	case '"':
 		_, ok := sc.rawString()
 		return ok
-	case c == 't':
+	case 't':
 		return sc.literal("true")
-	case c == 'f':
+	case 'f':
 		return sc.literal("false")
-	case c == 'n':
+	case 'n':
 		return sc.literal("null")
 	default:
 		return sc.number()
