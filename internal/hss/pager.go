@@ -349,7 +349,7 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		if errors.As(err, &te) {
 			te.Records, te.CallsLeft = -1, -1
 			if p.haveTotal {
-				te.Records, te.CallsLeft = p.res.TotalNum, p.callsLeft()
+				te.Records, te.CallsLeft = p.res.TotalNum+p.q.windowBase, p.callsLeft()
 			}
 		}
 		return page{}, err
@@ -406,7 +406,7 @@ func (p *pager) checkQuota(ctx context.Context) error {
 	if !p.costSaid {
 		p.costSaid = true
 		fields := map[string]any{
-			"records": p.res.TotalNum, "calls_made": p.stats.calls.Load(), "calls_left": n,
+			"records": p.res.TotalNum + p.q.windowBase, "calls_made": p.stats.calls.Load(), "calls_left": n,
 			"rate_per_minute": fmt.Sprintf("%.3g", rate), "rate_from": source, "estimated": roundDuration(d).String(),
 		}
 		if hasDeadline {
@@ -416,7 +416,7 @@ func (p *pager) checkQuota(ctx context.Context) error {
 	}
 	if hasDeadline && now.Add(d).After(dl) {
 		return &ThrottleError{
-			Forecast: true, Remaining: dl.Sub(now), Needed: d, Records: p.res.TotalNum,
+			Forecast: true, Remaining: dl.Sub(now), Needed: d, Records: p.res.TotalNum + p.q.windowBase,
 			CallsMade: int(p.stats.calls.Load()), CallsLeft: n, RatePerMin: rate, RateSource: source, Throttled: int(p.stats.throttled.Load()),
 			OthersCalls: others,
 		}

@@ -30,6 +30,9 @@ type Query struct {
 	// first page already counted them (a split read goes on by cursor);
 	// 0 when not known.
 	after int64
+	// windowBase is how many records of the window a sub-read of a split
+	// window leaves to the other part, so its messages count the window.
+	windowBase int64
 }
 
 // Validate rejects a query the service would refuse, before anything is sent.

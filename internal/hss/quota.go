@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -104,6 +107,10 @@ type Quota struct {
 
 	calls, throttled int
 	waited           time.Duration
+
+	// The gateway's policy, when its 429 named it: policyN calls a policyW.
+	policyN int
+	policyW time.Duration
 
 	// pending is what each read in progress still needs, once known: reads
 	// sharing the view take turns, so a forecast counts the others' calls.
@@ -265,7 +272,10 @@ func (q *Quota) clock() time.Time {
 
 // done reports the answer of a call that acquire let start at start:
 // status 0 for no answer. On a 429 it returns how long calls now wait.
-func (q *Quota) done(start time.Time, status int, retryAfter time.Duration) time.Duration {
+//
+// msg is the answer's error_msg: the gateway's throttling message names
+// its policy ("limit:5,time:1 minute"), which then sets the pace exactly.
+func (q *Quota) done(start time.Time, status int, retryAfter time.Duration, msg string) time.Duration {
 	if q == nil {
 		return 0
 	}
@@ -296,8 +306,16 @@ func (q *Quota) done(start time.Time, status int, retryAfter time.Duration) time
 		q.episodeStart = now
 	}
 	q.paced = true
+	if n, w, ok := parsePolicy(msg); ok {
+		q.policyN, q.policyW = n, w
+		q.interval = policyInterval(n, w)
+	}
 	var wait time.Duration
-	if retryAfter > 0 {
+	if free, ok := q.policyFrees(now); retryAfter <= 0 && ok {
+		// The policy is known and our own calls fill it: the window frees
+		// when the oldest of them leaves it.
+		wait = free + time.Duration(q.rand()*float64(min(q.interval/10, time.Second)))
+	} else if retryAfter > 0 {
 		// Honoured, plus a little jitter so that plans told the same time
 		// do not come back in step.
 		wait = retryAfter + time.Duration(q.rand()*float64(min(retryAfter/5+100*time.Millisecond, 2*time.Second)))
@@ -305,8 +323,12 @@ func (q *Quota) done(start time.Time, status int, retryAfter time.Duration) time
 		// Exponential with full jitter, the ceiling doubling up to the
 		// quota's window: probes find the quota's return soon, and many
 		// plans do not probe together.
+		window := QuotaWindow
+		if q.policyW > 0 {
+			window = q.policyW
+		}
 		ceiling := float64(quotaProbeMin) * math.Pow(2, float64(min(q.inARow, 16)-1))
-		wait = time.Duration(q.rand() * min(ceiling, float64(QuotaWindow)))
+		wait = time.Duration(q.rand() * min(ceiling, float64(window)))
 	}
 	if at := now.Add(wait); at.After(q.next) {
 		q.next = at
@@ -345,6 +367,8 @@ func (q *Quota) accept(start, now time.Time) {
 			}
 		}
 		switch {
+		case q.policyN > 0:
+			q.interval = policyInterval(q.policyN, q.policyW) // the gateway said it
 		case n > 0:
 			span := min(max(now.Sub(first), quotaProbeMin), 2*QuotaWindow)
 			q.interval = span / time.Duration(n)
@@ -362,6 +386,9 @@ func (q *Quota) accept(start, now time.Time) {
 		return
 	}
 	q.streak = 0
+	if q.policyN > 0 {
+		return // the pace is the policy's: nothing to find out
+	}
 	q.interval = time.Duration(float64(q.interval) * speedUp)
 	if q.interval < unpaceBelow {
 		q.paced, q.interval, q.next = false, 0, time.Time{}
@@ -410,7 +437,7 @@ func (q *Quota) forecast(n int) (d time.Duration, rate float64, ok bool) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if !q.paced || q.interval <= 0 || !q.episodeStart.IsZero() {
+	if !q.paced || q.interval <= 0 || (!q.episodeStart.IsZero() && q.policyN == 0) {
 		return 0, 0, false
 	}
 	start := max(q.next.Sub(q.now()), 0)
@@ -444,4 +471,53 @@ const (
 func (q *Quota) signal() {
 	close(q.wake)
 	q.wake = make(chan struct{})
+}
+
+// policyPattern reads the policy in the gateway's throttling message:
+// "The throttling threshold has been reached: policy user over
+// ratelimit,limit:5,time:1 minute".
+var policyPattern = regexp.MustCompile(`limit:\s*(\d+)\s*,\s*time:\s*(\d+)\s*(second|minute|hour|day)s?`)
+
+// parsePolicy reads a plausible policy from msg.
+func parsePolicy(msg string) (n int, w time.Duration, ok bool) {
+	m := policyPattern.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, 0, false
+	}
+	n, err1 := strconv.Atoi(m[1])
+	count, err2 := strconv.Atoi(m[2])
+	unit := map[string]time.Duration{"second": time.Second, "minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}[m[3]]
+	w = time.Duration(count) * unit
+	if err1 != nil || err2 != nil || n < 1 || n > 100000 || w <= 0 || w > 24*time.Hour {
+		return 0, 0, false
+	}
+	return n, w, true
+}
+
+// policyInterval spaces calls so that no window holds more than n, with a
+// little margin for the clocks of the gateway and of this machine.
+func policyInterval(n int, w time.Duration) time.Duration {
+	return w/time.Duration(n) + w/time.Duration(n)/50
+}
+
+// policyFrees is how long until the window of the known policy frees a
+// call, when the view's own accepted calls fill it; ok is false otherwise
+// (other callers spend the quota too, and only probing finds its return).
+func (q *Quota) policyFrees(now time.Time) (time.Duration, bool) {
+	if q.policyN == 0 {
+		return 0, false
+	}
+	from := now.Add(-q.policyW)
+	var in []time.Time
+	for _, t := range q.accepted {
+		if t.After(from) {
+			in = append(in, t)
+		}
+	}
+	if len(in) < q.policyN {
+		return 0, false
+	}
+	slices.SortFunc(in, func(a, b time.Time) int { return a.Compare(b) })
+	oldest := in[len(in)-q.policyN]
+	return max(oldest.Add(q.policyW).Sub(now), 0), true
 }

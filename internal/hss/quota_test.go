@@ -227,7 +227,7 @@ func TestQuotaViewPacing(t *testing.T) {
 		if err := q.acquire(ctx); err != nil {
 			t.Fatal(err)
 		}
-		return q.done(clk.now(), status, retryAfter)
+		return q.done(clk.now(), status, retryAfter, "")
 	}
 	t0 := clk.now()
 	for range 5 {
@@ -307,4 +307,30 @@ func TestQuotaFourPlansAtOnce(t *testing.T) {
 		checkAll(t, results[i], 50)
 	}
 	t.Logf("4 plans of 5 pages: %d requests, %d throttled", len(s.Requests()), s.Throttled())
+}
+
+// The gateway names its policy in its throttling message; what it says
+// sets the pace.
+func TestParsePolicy(t *testing.T) {
+	for msg, want := range map[string]struct {
+		n int
+		w time.Duration
+	}{
+		"The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute":   {5, time.Minute},
+		"The throttling threshold has been reached: policy user over ratelimit,limit:200,time:5 minute": {200, 5 * time.Minute},
+		"policy ip over ratelimit,limit:5,time:10 second":                                               {5, 10 * time.Second},
+		"limit: 100, time: 2 hours":                 {100, 2 * time.Hour},
+		"The throttling threshold has been reached": {},
+		"limit:0,time:1 minute":                     {},
+		"limit:5,time:0 minute":                     {},
+		"limit:5,time:30 day":                       {},
+	} {
+		n, w, ok := parsePolicy(msg)
+		if ok != (want.n > 0) || n != want.n || w != want.w {
+			t.Errorf("parsePolicy(%q) = %d, %s, %v; want %d, %s", msg, n, w, ok, want.n, want.w)
+		}
+	}
+	if got := policyInterval(5, time.Minute); got != 12240*time.Millisecond {
+		t.Errorf("policyInterval(5, 1m) = %s", got)
+	}
 }

@@ -134,15 +134,11 @@ func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page [
 	}
 
 	settledQ := q
-	settledQ.EndTime, settledQ.Offset = cut-1, settledRead
+	settledQ.EndTime, settledQ.Offset, settledQ.windowBase = cut-1, settledRead, tailRead
 	sres, err := c.walk(ctx, settledQ, visit)
 	var te *ThrottleError
 	if errors.As(err, &te) {
-		// Say the window's figures, not the settled part's alone.
-		if te.Records >= 0 {
-			te.Records += tailRead
-		}
-		te.CallsMade += res.Requests
+		te.CallsMade += res.Requests // the window's calls, not the settled part's alone
 	}
 	if err != nil {
 		return nil, err

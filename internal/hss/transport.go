@@ -93,6 +93,7 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 					ErrQuotaWait, pageLabel, attempt-1, context.DeadlineExceeded)
 			}
 		}
+		waitStart := time.Now()
 		if err := c.quota.acquire(ctx); err != nil {
 			var te *ThrottleError
 			if errors.As(err, &te) {
@@ -104,6 +105,11 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 			}
 			return answer{}, fmt.Errorf("%w: %w (while waiting to read page %s after %d attempts)", ErrQuotaWait, err, pageLabel, attempt-1)
 		}
+		if waited := time.Since(waitStart); waited >= time.Second {
+			c.cfg.Logger.Info(ctx, "HSS API quota: waited for the pace", map[string]any{
+				"waited": waited.Round(100 * time.Millisecond).String(), "page": pageLabel,
+			})
+		}
 		sent := c.quota.clock()
 		a, apiErr := c.once(ctx, path, params)
 		status := 200
@@ -111,7 +117,11 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 		if apiErr != nil {
 			status, retryAfter = apiErr.StatusCode, apiErr.retryAfter
 		}
-		wait := c.quota.done(sent, status, retryAfter)
+		var errMsg string
+		if apiErr != nil {
+			errMsg = apiErr.ErrorMsg
+		}
+		wait := c.quota.done(sent, status, retryAfter, errMsg)
 		if status != 0 {
 			rs.calls.Add(1)
 		}
