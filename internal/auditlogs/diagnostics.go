@@ -19,6 +19,7 @@ func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 	var pagingErr *hss.PagingError
 	var throttleErr *hss.ThrottleError
 	var malformedErr *MalformedEventsError
+	var tooLargeErr *StateTooLargeError
 	switch {
 	case errors.As(err, &throttleErr) && throttleErr.Forecast:
 		limit := ""
@@ -50,6 +51,9 @@ func explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 			"Narrow the window (start_time, end_time), or allow more time with timeouts = { read = \"...\" }.", msg, timeout)
 	case errors.Is(err, context.Canceled):
 		return "Audit-log read cancelled", msg + "."
+	case errors.As(err, &tooLargeErr):
+		return "Audit-log window too large for Terraform's state", msg + ".\n\nNarrow the window (start_time, end_time), " +
+			"set max_results, or let fewer records through with filter or the service's verb and host_* filters."
 	case errors.As(err, &malformedErr):
 		return "Malformed audit events", msg + ".\n\nstrict_events = true fails the read on them. Look at these records' content " +
 			"(with strict_events unset, they are in data_list with a null event, and malformed_num counts them)."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
@@ -55,6 +56,24 @@ func (m *malformedRecords) add(r hss.Record, filtered bool) {
 	}
 }
 
+// stateBudget is the most state a read may build, in the bytes of its
+// msgpack encoding: Terraform's plugin protocol carries at most 256 MiB in
+// a message, and the plan holds the state besides; a read stops well
+// before, rather than fail inside gRPC after minutes of calls.
+var stateBudget = func() *atomic.Int64 { var b atomic.Int64; b.Store(192 << 20); return &b }()
+
+// StateTooLargeError is a window whose records would not fit in state.
+type StateTooLargeError struct {
+	Kept, Read, Total int64 // records kept, read, in the window
+	Bytes, Budget     int64
+}
+
+func (e *StateTooLargeError) Error() string {
+	return fmt.Sprintf("the %d records kept of the %d read (of the window's %d) already take %d MiB of state, beyond the %d MiB "+
+		"a read may build below the 256 MiB that Terraform's plugin protocol carries in one message",
+		e.Kept, e.Read, e.Total, e.Bytes>>20, e.Budget>>20)
+}
+
 // MalformedEventsError fails a read with strict_events.
 type MalformedEventsError struct{ m malformedRecords }
 
@@ -81,6 +100,9 @@ type warning struct{ summary, detail string }
 func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome, error) {
 	out := outcome{rows: []row{}}
 	extra := false // a matching record was left out by max_results
+	var stateBytes int64
+	var tooLarge *StateTooLargeError
+	budget := stateBudget.Load()
 	res, err := l.WalkClusterAuditLogs(ctx, q, func(page []hss.Record) bool {
 		for _, r := range page {
 			ev, kind := k8saudit.Parse(r.Content)
@@ -96,11 +118,23 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 				break
 			}
 			out.rows = append(out.rows, row{Record: r, Event: ev})
+			// What the rows will take in state, exactly as the encoder
+			// counts it: stop before Terraform's plugin protocol refuses it.
+			c := writer{count: true}
+			c.record(&out.rows[len(out.rows)-1])
+			if stateBytes += int64(c.n); stateBytes > budget {
+				tooLarge = &StateTooLargeError{Kept: int64(len(out.rows)), Bytes: stateBytes, Budget: budget}
+				return false
+			}
 		}
 		return !extra && (n.maxResults == 0 || int64(len(out.rows)) < n.maxResults)
 	})
 	if err != nil {
 		return outcome{}, err
+	}
+	if tooLarge != nil {
+		tooLarge.Read, tooLarge.Total = res.Read, res.TotalNum
+		return outcome{}, tooLarge
 	}
 	out.total = res.TotalNum
 	if m := out.malformed; m.n > 0 {

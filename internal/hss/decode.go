@@ -107,6 +107,139 @@ type wirePage struct {
 	ErrorMsg  flexString    `json:"error_msg"`
 }
 
+// MaxRecordBytes caps one record of a page: a RequestResponse event can
+// be several MiB, so records are capped, not pages (whose cap stays
+// generous: Config.MaxPageBytes).
+const MaxRecordBytes = 16 << 20
+
+// listShape counts the records of a body's data_list, and measures the
+// largest, in one pass that allocates nothing, before encoding/json builds
+// them: a page of millions of tiny records fails before any is built, and
+// so does a record over MaxRecordBytes. Keys are matched as encoding/json
+// matches them (in any case), so the list counted is the list it would
+// build. ok is false when the body is not a JSON object; encoding/json then
+// says why.
+func listShape(b []byte) (n, largest, largestAt int, ok bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return 0, 0, 0, false
+	}
+	i = skipSpace(b, i+1)
+	for i < len(b) && b[i] == '"' {
+		keyStart := i
+		i = skipValue(b, i)
+		key := b[keyStart+1 : max(i-1, keyStart+1)]
+		if bytes.IndexByte(key, '\\') >= 0 { // an escaped key: as encoding/json reads it
+			if k, ok := jsonstr.Unquote(b[keyStart:i]); ok {
+				key = []byte(k)
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			return 0, 0, 0, false
+		}
+		i = skipSpace(b, i+1)
+		valStart := i
+		i = skipValue(b, i)
+		if bytes.EqualFold(key, []byte("data_list")) && valStart < len(b) && b[valStart] == '[' {
+			n, largest, largestAt = 0, 0, 0 // the last one is the one encoding/json keeps
+			for _, sp := range elementSpans(b[valStart:i]) {
+				if len(sp) > largest {
+					largest, largestAt = len(sp), n
+				}
+				n++
+			}
+		}
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return n, largest, largestAt, true
+}
+
+// elementSpans yields the values of the JSON array b, as subslices.
+func elementSpans(b []byte) func(yield func(int, []byte) bool) {
+	return func(yield func(int, []byte) bool) {
+		i := skipSpace(b, 1)
+		if i < len(b) && b[i] == ']' {
+			return
+		}
+		for k := 0; i < len(b); k++ {
+			start := i
+			i = skipValue(b, i)
+			if !yield(k, b[start:i]) {
+				return
+			}
+			i = skipSpace(b, i)
+			if i >= len(b) || b[i] == ']' {
+				return
+			}
+			i = skipSpace(b, i+1) // ','
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string whose
+// contents start at b[i]: the quote found with IndexByte (fast on the long
+// contents of audit events), unless an odd run of backslashes escapes it.
+func stringEnd(b []byte, i int) int {
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return len(b)
+		}
+		k := i + j
+		escapes := 0
+		for m := k - 1; m >= i && b[m] == '\\'; m-- {
+			escapes++
+		}
+		i = k + 1
+		if escapes%2 == 0 {
+			return i
+		}
+	}
+}
+
+// skipValue returns the end of the valid JSON value at b[i].
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i = stringEnd(b, i+1)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		case ' ', '\t', '\r', '\n':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
+}
+
 // errNotAPage is wrapped by every decode failure of a 2xx body.
 var errNotAPage = errors.New("the response is not an audit-log page")
 
@@ -117,6 +250,28 @@ var errNotAPage = errors.New("the response is not an audit-log page")
 // secrets are the credentials the request carried: a body quoting them has
 // them masked before its snippet is cut.
 func decodePage(body []byte, secrets ...string) (page, error) {
+	return decodePageLimit(body, 0, secrets...)
+}
+
+// errTooManyRecords is a page holding more than the limit asked.
+type errTooManyRecords struct{ n, limit int }
+
+func (e *errTooManyRecords) Error() string {
+	return fmt.Sprintf("the page holds %d records, more than limit (%d)", e.n, e.limit)
+}
+
+// decodePageLimit decodes a page that may hold limit records at most (0:
+// any number), failing with *errTooManyRecords before decoding any record
+// of a page that holds more.
+func decodePageLimit(body []byte, limit int, secrets ...string) (page, error) {
+	if n, largest, at, ok := listShape(body); ok {
+		if limit > 0 && n > limit {
+			return page{}, &errTooManyRecords{n, limit}
+		}
+		if largest > MaxRecordBytes {
+			return page{}, fmt.Errorf("%w: record %d is %d bytes, more than the %d a record may take", errNotAPage, at, largest, MaxRecordBytes)
+		}
+	}
 	var w wirePage
 	if err := json.Unmarshal(body, &w); err != nil {
 		return page{}, fmt.Errorf("%w: %v (body starts %q)", errNotAPage, err, snippet(body, secrets...))

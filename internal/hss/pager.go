@@ -354,13 +354,17 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		}
 		return page{}, err
 	}
-	pg, err := decodePage(a.body, a.secrets...) // copies what it keeps
+	pg, err := decodePageLimit(a.body, int(p.q.Limit), a.secrets...) // copies what it keeps
 	a.release()
 	if err == nil {
 		p.fetched.Add(1)
 	}
 	if err != nil {
 		var apiErr *APIError
+		var tooMany *errTooManyRecords
+		if errors.As(err, &tooMany) {
+			return page{}, &PagingError{Page: label, Reason: tooMany.Error()}
+		}
 		if errors.As(err, &apiErr) {
 			// A 2xx answer that carries an error body.
 			apiErr.StatusCode, apiErr.RequestID, apiErr.Page, apiErr.Attempts = 200, a.requestID, label, a.attempts
