@@ -245,12 +245,10 @@ var errNotAPage = errors.New("the response is not an audit-log page")
 
 // decodePage decodes a 2xx body. It fails, rather than guessing, when the
 // body is not JSON, carries an error instead of data, or lacks data_list
-// or total_num: a missing page must never read as an empty one.
-//
-// secrets are the credentials the request carried: a body quoting them has
-// them masked before its snippet is cut.
-func decodePage(body []byte, secrets ...string) (page, error) {
-	return decodePageLimit(body, 0, secrets...)
+// or total_num: a missing page must never read as an empty one. It takes
+// any number of records (decodePageLimit is the pager's).
+func decodePage(body []byte) (page, error) {
+	return decodePageLimit(body, 0)
 }
 
 // errTooManyRecords is a page holding more than the limit asked.
@@ -262,7 +260,8 @@ func (e *errTooManyRecords) Error() string {
 
 // decodePageLimit decodes a page that may hold limit records at most (0:
 // any number), failing with *errTooManyRecords before decoding any record
-// of a page that holds more.
+// of a page that holds more. secrets are the credentials the request
+// carried: a body quoting them has them masked before its snippet is cut.
 func decodePageLimit(body []byte, limit int, secrets ...string) (page, error) {
 	if n, largest, at, ok := listShape(body); ok {
 		if limit > 0 && n > limit {
