@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // Lister reads an audit-log window, page by page.
@@ -154,7 +155,8 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 		return nil, diags
 	}
 	for _, w := range out.warnings {
-		diags.AddWarning(w.summary, w.detail)
+		// They may quote what the service sent (a line_num, say).
+		diags.AddWarning(data.redact(safetext.Escape(w.summary)), data.redact(safetext.Escape(w.detail)))
 	}
 	state, err := stateMsgPack(ctx, cfg.Raw, &m, queryID(m.Region.ValueString(), q, n), out)
 	if err != nil {

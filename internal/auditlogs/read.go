@@ -52,7 +52,7 @@ func (m *malformedRecords) add(r hss.Record, filtered bool) {
 		if id == "" {
 			id = "no readable auditID"
 		}
-		m.first = append(m.first, fmt.Sprintf("%s (audit ID %s)", timefmt.UnixMilli(r.Time), safetext.Escape(id)))
+		m.first = append(m.first, fmt.Sprintf("%s (audit ID %s)", timefmt.UnixMilli(r.Time), safetext.Truncate(safetext.Escape(id), 64)))
 	}
 }
 
@@ -107,15 +107,15 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 		for _, r := range page {
 			ev, kind := k8saudit.Parse(r.Content)
 			matched := n.filter.match(ev)
+			if matched && n.maxResults > 0 && int64(len(out.rows)) >= n.maxResults {
+				extra = true // beyond max_results: neither kept nor counted
+				break
+			}
 			if kind == k8saudit.Malformed {
 				out.malformed.add(r, !matched)
 			}
 			if !matched {
 				continue
-			}
-			if n.maxResults > 0 && int64(len(out.rows)) >= n.maxResults {
-				extra = true
-				break
 			}
 			out.rows = append(out.rows, row{Record: r, Event: ev})
 			// What the rows will take in state, exactly as the encoder

@@ -71,3 +71,22 @@ func TestReadRowsParsesOnce(t *testing.T) {
 		t.Fatalf("%+v %v", out, err)
 	}
 }
+
+// Records beyond max_results are neither kept nor counted as malformed:
+// what malformed_num and strict_events see does not depend on the page size.
+func TestReadRowsMalformedBeyondMaxResults(t *testing.T) {
+	malformed := `{"kind":"event","apiVersion":"audit.k8s.io/v1","auditID":"m1"}`
+	for _, pages := range [][][]hss.Record{
+		{{{Content: auditEvent("get", "a")}, {Content: malformed}}},
+		{{{Content: auditEvent("get", "a")}}, {{Content: malformed}}},
+	} {
+		out, err := readRows(context.Background(), pagesLister{pages}, hss.Query{}, narrowing{maxResults: 1, strict: true})
+		if err != nil || len(out.rows) != 1 || out.malformed.n != 0 {
+			t.Fatalf("pages of %d: rows %d, malformed %d, err %v", len(pages[0]), len(out.rows), out.malformed.n, err)
+		}
+	}
+	out, err := readRows(context.Background(), pagesLister{[][]hss.Record{{{Content: malformed}, {Content: auditEvent("get", "a")}}}}, hss.Query{}, narrowing{})
+	if err != nil || out.malformed.n != 1 || !strings.Contains(out.warnings[0].detail, "audit ID m1") {
+		t.Fatalf("malformed %d, warnings %+v, err %v", out.malformed.n, out.warnings, err)
+	}
+}

@@ -142,13 +142,16 @@ func listShape(b []byte) (n, largest, largestAt int, ok bool) {
 		valStart := i
 		i = skipValue(b, i)
 		if bytes.EqualFold(key, []byte("data_list")) && valStart < len(b) && b[valStart] == '[' {
-			n, largest, largestAt = 0, 0, 0 // the last one is the one encoding/json keeps
+			// encoding/json builds every occurrence before the last one
+			// replaces it: the largest is what it would allocate.
+			count := 0
 			for _, sp := range elementSpans(b[valStart:i]) {
 				if len(sp) > largest {
-					largest, largestAt = len(sp), n
+					largest, largestAt = len(sp), count
 				}
-				n++
+				count++
 			}
+			n = max(n, count)
 		}
 		i = skipSpace(b, i)
 		if i < len(b) && b[i] == ',' {
@@ -317,7 +320,10 @@ type errorBody struct {
 func decodeError(e *APIError, body []byte, secrets ...string) {
 	var w errorBody
 	if err := json.Unmarshal(body, &w); err == nil && (w.ErrorCode != "" || w.ErrorMsg != "") {
-		e.ErrorCode, e.ErrorMsg = string(w.ErrorCode), string(w.ErrorMsg)
+		// Masked, then cut: a message of megabytes would be logged and
+		// masked again on every retry.
+		e.ErrorCode = safetext.Truncate(safetext.MaskSecrets(string(w.ErrorCode), secrets...), maxErrorField)
+		e.ErrorMsg = safetext.Truncate(safetext.MaskSecrets(string(w.ErrorMsg), secrets...), maxErrorField)
 		if e.RequestID == "" {
 			e.RequestID = string(w.RequestID)
 		}
@@ -327,6 +333,9 @@ func decodeError(e *APIError, body []byte, secrets ...string) {
 		e.ErrorMsg = "unexpected response body: " + s
 	}
 }
+
+// maxErrorField bounds an error_code or error_msg kept from an answer.
+const maxErrorField = 2 << 10
 
 // snippet is the start of a body, enough to recognise it in a diagnostic.
 // The credentials the request carried are masked first, in their common

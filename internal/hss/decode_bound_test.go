@@ -107,3 +107,22 @@ func TestDecodeCountsTheListBuilt(t *testing.T) {
 		}
 	}
 }
+
+// encoding/json builds every data_list before the last replaces it: a big
+// list followed by an empty one is counted as the big one.
+func TestDecodeCountsEveryListBuilt(t *testing.T) {
+	big := `[` + strings.Repeat(`{},`, 300) + `{}]`
+	for _, body := range []string{
+		`{"total_num":0,"data_list":` + big + `,"DATA_LIST":[]}`,
+		`{"total_num":0,"data_list":` + big + `,"data_list":[]}`,
+	} {
+		var tooMany *errTooManyRecords
+		if _, err := decodePageLimit([]byte(body), 200); !errors.As(err, &tooMany) || tooMany.n != 301 {
+			t.Errorf("err = %v", err)
+		}
+	}
+	huge := `{"content":"` + strings.Repeat("x", MaxRecordBytes) + `"}`
+	if _, err := decodePageLimit([]byte(`{"total_num":0,"data_list":[`+huge+`],"data_list":[]}`), 200); err == nil || !strings.Contains(err.Error(), "more than the") {
+		t.Errorf("a huge record in an earlier list: err = %v", err)
+	}
+}

@@ -18,7 +18,9 @@ type recordSet struct {
 }
 
 // add checks one page's records and remembers them.
-func (s *recordSet) add(recs []Record, label string, warnings *[]string) error {
+// shifted marks a repeat across pages as a shifted read (offset paging:
+// arrivals moved the pages), which reading again may mend.
+func (s *recordSet) add(recs []Record, label string, warnings *[]string, shifted bool) error {
 	if s.lines == nil {
 		s.seed, s.lines, s.sums = maphash.MakeSeed(), map[string]string{}, map[uint64]string{}
 	}
@@ -40,7 +42,7 @@ func (s *recordSet) add(recs []Record, label string, warnings *[]string) error {
 		switch {
 		case !dup:
 		case first != label:
-			return &PagingError{Page: label, Reason: fmt.Sprintf(
+			return &PagingError{Page: label, Shifted: shifted, Reason: fmt.Sprintf(
 				"record %d of the page (time %d%s) was already on page %s: the service served it twice, so the list would hold it twice",
 				i, r.Time, lineNumNote(r.LineNum), first)}
 		default:
@@ -48,7 +50,7 @@ func (s *recordSet) add(recs []Record, label string, warnings *[]string) error {
 		}
 	}
 	if within > 0 {
-		*warnings = append(*warnings, fmt.Sprintf("page %s holds %d records identical to others of the same page; they are kept, "+
+		*warnings = append(*warnings, fmt.Sprintf("page %s holds %d records identical to (or sharing the line_num of) others of the same page; they are kept, "+
 			"as the service listed them, but may be one event served more than once", label, within))
 	}
 	return nil

@@ -102,6 +102,10 @@ func (c *Client) walk(ctx context.Context, q Query, visit Visitor) (*Result, err
 		res:       &Result{Mode: ModeOffset},
 		expected:  -1,
 		seenPages: map[[32]byte]string{},
+		records:   q.seen,
+	}
+	if p.records == nil {
+		p.records = &recordSet{}
 	}
 	defer c.quota.setPending(&p, 0)
 	if err := p.run(ctx); err != nil {
@@ -119,7 +123,7 @@ type pager struct {
 
 	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
 	seenPages map[[32]byte]string
-	records   recordSet // every record handed over, by identity
+	records   *recordSet // every record handed over, by identity
 	stats     readStats
 	costSaid  bool         // the read's cost was logged
 	fetched   atomic.Int64 // pages fetched and decoded
@@ -188,7 +192,7 @@ func (p *pager) accept(label string, pg page) (bool, error) {
 			return false, &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
 		}
 		p.seenPages[sum] = label
-		if err := p.records.add(pg.Records, label, &p.res.Warnings); err != nil {
+		if err := p.records.add(pg.Records, label, &p.res.Warnings, p.res.Mode == ModeOffset); err != nil {
 			return false, err
 		}
 	}
@@ -373,7 +377,7 @@ func (p *pager) fetch(ctx context.Context, offset int64, cursor, label string, l
 		return page{}, &APIError{StatusCode: 200, RequestID: a.requestID, Page: label, Attempts: a.attempts, Err: err}
 	}
 	p.c.cfg.Logger.Debug(ctx, "read HSS audit-log page", map[string]any{
-		"page": label, "records": len(pg.Records), "total_num": pg.TotalNum, "request_id": safetext.Escape(a.requestID),
+		"page": safetext.Escape(label), "records": len(pg.Records), "total_num": pg.TotalNum, "request_id": safetext.Escape(a.requestID),
 	})
 	return pg, nil
 }

@@ -33,6 +33,9 @@ type Query struct {
 	// windowBase is how many records of the window a sub-read of a split
 	// window leaves to the other part, so its messages count the window.
 	windowBase int64
+	// seen, when set, is the record set of a whole split read, shared by
+	// its sub-reads, so a record served twice across them is caught.
+	seen *recordSet
 }
 
 // Validate rejects a query the service would refuse, before anything is sent.

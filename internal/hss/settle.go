@@ -49,6 +49,7 @@ func (c *Client) settleCut(q Query) (int64, bool) {
 // first page. A service listing oldest first would append arrivals after
 // the pages read; its tail is read on its own first (walkTailThenSettled).
 func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visitor) (*Result, error) {
+	q.seen = &recordSet{} // one for every sub-read of the window
 	var first []Record
 	res1, err := c.walk(ctx, q, func(page []Record) bool {
 		first = page
@@ -69,6 +70,7 @@ func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visito
 	}
 	if n := len(first); first[0].Time == first[n-1].Time || !newestFirst(first, nil) {
 		// Oldest first, or no order to tell from one millisecond's records.
+		q.seen = nil // the first page is not handed over: its sub-reads start afresh
 		res, err := c.walkTailThenSettled(ctx, q, cut, visit)
 		if res != nil {
 			res.Requests += res1.Requests
@@ -126,6 +128,7 @@ func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page [
 			return nil, err
 		}
 		res.Requests += r.Requests
+		res.Warnings = append(res.Warnings, r.Warnings...)
 		if len(next) > 0 && next[0].Time > last {
 			return nil, &PagingError{Page: timeLabel(last, skip), Reason: fmt.Sprintf(
 				"asked for records up to %d, the service answered one at %d: it does not honour end_time", last, next[0].Time)}
@@ -167,6 +170,7 @@ func (c *Client) walkTailThenSettled(ctx context.Context, q Query, cut int64, vi
 	var tres *Result
 	for attempt := 0; ; attempt++ {
 		tail = tail[:0]
+		tailQ.seen = &recordSet{} // each attempt afresh; the last one's is the settled part's too
 		var err error
 		tres, err = c.walk(ctx, tailQ, func(page []Record) bool {
 			tail = append(tail, page...)
@@ -182,6 +186,7 @@ func (c *Client) walkTailThenSettled(ctx context.Context, q Query, cut int64, vi
 		c.cfg.Logger.Debug(ctx, "records arrived in the window's recent tail while it was read; reading it again",
 			map[string]any{"attempt": attempt + 1, "cut": cut})
 	}
+	settledQ.seen = tailQ.seen
 
 	// The order, told once: by the tail's records, else by the settled
 	// part's first page.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -337,5 +338,28 @@ func TestSettleSplitStoppedReadCountsWhatWasHanded(t *testing.T) {
 				t.Errorf("ascending %v, stop at %d: stopped %v, read %d, handed %d, total_num %d", ascending, stopAt, res.Stopped, res.Read, handed, res.TotalNum)
 			}
 		}
+	}
+}
+
+// A service that ignores offset on the pages asked by time serves the
+// records of the last millisecond again: caught across the sub-reads.
+func TestSettleSplitCatchesRecordsServedTwice(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	l := newLiveLog(now, 0)
+	for i := range 120 {
+		l.times = append(l.times, now.Add(-time.Minute).UnixMilli()+int64(i/3)) // three records a millisecond
+	}
+	l.grow = func(url.Values) int { return 0 }
+	f := &fake{respond: func(n int, q url.Values) (int, http.Header, string) {
+		if q.Get("end_time") != strconv.FormatInt(now.UnixMilli(), 10) {
+			q.Set("offset", "0") // ignored
+		}
+		return l.respond(n, q)
+	}}
+	c, _ := newTestClient(t, f, func(cfg *Config) { cfg.now = func() time.Time { return now } })
+	_, err := c.ListClusterAuditLogs(context.Background(), Query{ClusterID: "c1", StartTime: 0, EndTime: now.UnixMilli(), Limit: 50})
+	var pe *PagingError
+	if !errors.As(err, &pe) || !strings.Contains(pe.Reason, "was already on page") {
+		t.Fatalf("err = %v", err)
 	}
 }

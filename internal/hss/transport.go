@@ -107,7 +107,7 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 		}
 		if waited := time.Since(waitStart); waited >= time.Second {
 			c.cfg.Logger.Info(ctx, "HSS API quota: waited for the pace", map[string]any{
-				"waited": waited.Round(100 * time.Millisecond).String(), "page": pageLabel,
+				"waited": waited.Round(100 * time.Millisecond).String(), "page": safetext.Escape(pageLabel),
 			})
 		}
 		sent := c.quota.clock()
@@ -143,8 +143,8 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 			lim.throttled()
 			lastThrottle = apiErr.APIError
 			c.cfg.Logger.Info(ctx, "HSS API quota: throttled, waiting", map[string]any{
-				"status": apiErr.StatusCode, "error_code": apiErr.ErrorCode, "error": apiErr.Error(),
-				"attempt": attempt, "delay": wait.Round(time.Millisecond).String(), "page": pageLabel,
+				"status": apiErr.StatusCode, "error_code": safetext.Escape(apiErr.ErrorCode), "error": apiErr.Error(),
+				"attempt": attempt, "delay": wait.Round(time.Millisecond).String(), "page": safetext.Escape(pageLabel),
 				"retry_after": retryAfter.String(),
 			})
 			continue // acquire waits as the quota view says
@@ -161,12 +161,12 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 		}
 		c.cfg.Logger.Warn(ctx, "retrying HSS request", map[string]any{
 			"status":      apiErr.StatusCode,
-			"error_code":  apiErr.ErrorCode,
+			"error_code":  safetext.Escape(apiErr.ErrorCode),
 			"error":       apiErr.Error(),
 			"attempt":     attempt,
 			"max_retries": c.cfg.MaxRetries,
 			"delay":       wait.String(),
-			"page":        pageLabel,
+			"page":        safetext.Escape(pageLabel),
 		})
 		if err := c.cfg.sleep(ctx, wait); err != nil {
 			return answer{}, fmt.Errorf("%w (while waiting to retry page %s)", err, pageLabel)

@@ -54,7 +54,11 @@ func (s *secretSet) patterns() []*regexp.Regexp {
 	if s.res == nil && len(s.vals) > 0 {
 		for _, v := range s.vals {
 			for _, variant := range safetext.Variants(v) {
-				s.res = append(s.res, regexp.MustCompile("(?i)"+regexp.QuoteMeta(variant)))
+				// A value that is not UTF-8 cannot be a pattern; its
+				// encodings still are, and redact masks it by bytes.
+				if re, err := regexp.Compile("(?i)" + regexp.QuoteMeta(variant)); err == nil {
+					s.res = append(s.res, re)
+				}
 			}
 		}
 	}

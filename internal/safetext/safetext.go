@@ -80,8 +80,9 @@ const Mask = "***"
 
 // Variants are the forms in which a secret may come back in a service's
 // answer: as sent, URL-encoded (query and path), JSON-escaped (with and
-// without an escaped slash), in upper and lower case. Secrets shorter than
-// 4 bytes are not masked: they would mask ordinary text.
+// without an escaped slash); MaskSecrets and the callers' patterns match
+// each in any case. Secrets shorter than 4 bytes are not masked: they
+// would mask ordinary text.
 func Variants(secret string) []string {
 	if len(secret) < 4 {
 		return nil
@@ -94,11 +95,9 @@ func Variants(secret string) []string {
 	out := vs[:0:0]
 	seen := map[string]bool{}
 	for _, v := range vs {
-		for _, c := range []string{v, strings.ToLower(v), strings.ToUpper(v)} {
-			if !seen[c] {
-				seen[c] = true
-				out = append(out, c)
-			}
+		if k := asciiLower(v); !seen[k] {
+			seen[k] = true
+			out = append(out, v)
 		}
 	}
 	return out
@@ -108,20 +107,24 @@ func Variants(secret string) []string {
 // its Variants and in any mix of ASCII case, by Mask. Mask before any
 // truncation: a secret cut in two would leave its first part.
 func MaskSecrets(text string, secrets ...string) string {
+	if len(secrets) == 0 || text == "" {
+		return text
+	}
+	lt := asciiLower(text) // once; again only after a replacement
 	for _, s := range secrets {
 		for _, v := range Variants(s) {
-			text = replaceFold(text, v)
+			if lv := asciiLower(v); strings.Contains(lt, lv) {
+				text = replaceFold(text, lt, lv, len(v))
+				lt = asciiLower(text)
+			}
 		}
 	}
 	return text
 }
 
-// replaceFold replaces v in text, ignoring ASCII case.
-func replaceFold(text, v string) string {
-	lt, lv := asciiLower(text), asciiLower(v)
-	if !strings.Contains(lt, lv) {
-		return text
-	}
+// replaceFold replaces, in text (lt lowered), every occurrence of the
+// lowered lv, n bytes long, ignoring ASCII case.
+func replaceFold(text, lt, lv string, n int) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(lt, lv)
@@ -131,7 +134,7 @@ func replaceFold(text, v string) string {
 		}
 		b.WriteString(text[:i])
 		b.WriteString(Mask)
-		text, lt = text[i+len(v):], lt[i+len(lv):]
+		text, lt = text[i+n:], lt[i+len(lv):]
 	}
 }
 
