@@ -74,6 +74,12 @@ func faultStep(url, providerExtra, args string, expect *regexp.Regexp, recs []st
 // the outcome must not depend on it.
 var concurrencies = []int{1, 8}
 
+// settle lets the previous step's last requests reach the stand-in before
+// its faults are reset: a read that failed may have had the next page in
+// flight (offset pages are fetched ahead), and a straggler handled after
+// the reset would take the fault meant for the next step's read.
+func settle() { time.Sleep(300 * time.Millisecond) }
+
 func TestAccClusterAuditLogs_transientFaultsYieldExactRecords(t *testing.T) {
 	for _, c := range concurrencies {
 		t.Run(fmt.Sprintf("max_concurrency=%d", c), func(t *testing.T) {
@@ -81,7 +87,7 @@ func TestAccClusterAuditLogs_transientFaultsYieldExactRecords(t *testing.T) {
 			s, url := acctest.StandIn(t, standin.Options{Records: recs})
 			pc := fmt.Sprintf("max_concurrency = %d", c)
 			retryAt := time.Now().Add(time.Second).UTC().Format(http.TimeFormat)
-			inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+			inject := func(f ...standin.Fault) func() { return func() { settle(); s.Reset(); s.Inject(f...) } }
 			steps := []resource.TestStep{
 				// Throttled on page 2, with Retry-After as an HTTP date.
 				faultStep(url, pc, "", nil, recs),
@@ -111,7 +117,7 @@ func TestAccClusterAuditLogs_faultsThatFailTheRead(t *testing.T) {
 			recs := faultRecords(false)
 			s, url := acctest.StandIn(t, standin.Options{Records: recs})
 			pc := fmt.Sprintf("max_concurrency = %d", c)
-			inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+			inject := func(f ...standin.Fault) func() { return func() { settle(); s.Reset(); s.Inject(f...) } }
 			page := func(offset int, body string) standin.Fault {
 				return onPage(offset, standin.Fault{Status: 200, Body: body})
 			}
@@ -159,7 +165,7 @@ func TestAccClusterAuditLogs_faultsThatFailTheRead(t *testing.T) {
 func TestAccClusterAuditLogs_cursorFaults(t *testing.T) {
 	recs := faultRecords(true)
 	s, url := acctest.StandIn(t, standin.Options{Records: recs, Paging: standin.CursorOnly})
-	inject := func(f ...standin.Fault) func() { return func() { s.Reset(); s.Inject(f...) } }
+	inject := func(f ...standin.Fault) func() { return func() { settle(); s.Reset(); s.Inject(f...) } }
 	second := url2.Values{"line_num": {recs[len(recs)-10].LineNum}}
 	steps := []resource.TestStep{
 		// Page 2 repeats page 1: the cursor did not move.
