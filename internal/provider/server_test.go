@@ -148,6 +148,11 @@ func TestDirectPathMatchesFramework(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := dynamic(t, dsType, tc.attrs)
 			read := func(srv tfprotov6.ProviderServer) *tfprotov6.ReadDataSourceResponse {
+				// A read that stopped early (max_results) or failed may have
+				// had a page in flight; let it reach the stand-in before the
+				// faults are set, or it could take one meant for this read.
+				time.Sleep(100 * time.Millisecond)
+				s.Reset()
 				s.Inject(tc.faults...)
 				resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: auditlogs.TypeName, Config: &cfg})
 				if err != nil {
