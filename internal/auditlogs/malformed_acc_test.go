@@ -1,7 +1,6 @@
 package auditlogs_test
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -31,16 +30,7 @@ var malformedContents = []string{
 	`{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"ok-2","stage":"ResponseComplete","verb":"delete","user":{"username":"alice"},"objectRef":{"resource":"secrets","namespace":"production"}}`,
 }
 
-func malformedConfig(url, args string) string {
-	return acctest.ProviderConfig(url, "") + fmt.Sprintf(`
-data "hss_cluster_audit_logs" "test" {
-  cluster_id = %q
-  start_time = %d
-  end_time   = %d
-  %s
-}
-`, malformedCluster, t0.Add(-time.Hour).UnixMilli(), t0.UnixMilli(), args)
-}
+func malformedConfig(url, args string) string { return windowConfig(url, malformedCluster, args) }
 
 func TestAccClusterAuditLogs_malformedEvents(t *testing.T) {
 	recs := make([]standin.Record, len(malformedContents))

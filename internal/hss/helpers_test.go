@@ -3,13 +3,11 @@ package hss
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -96,16 +94,7 @@ func verifySignature(r *http.Request, ak, sk string) error {
 
 // pageBody renders n records starting at index from, out of total.
 func pageBody(total, from, n int, lineNums bool) string {
-	recs := make([]map[string]any, 0, n)
-	for i := from; i < from+n; i++ {
-		r := map[string]any{"cluster_id": "c1", "time": 1700000000000 + i, "content": "event " + strconv.Itoa(i), "host_name": i}
-		if lineNums {
-			r["line_num"] = strconv.Itoa(1000000 + i)
-		}
-		recs = append(recs, r)
-	}
-	b, _ := json.Marshal(map[string]any{"total_num": total, "data_list": recs})
-	return string(b)
+	return pageOf(total, span(from, n), lineNums)
 }
 
 type countingCreds struct {
