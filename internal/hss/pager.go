@@ -2,11 +2,9 @@ package hss
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -98,11 +96,10 @@ func (c *Client) WalkClusterAuditLogs(ctx context.Context, q Query, visit Visito
 func (c *Client) walk(ctx context.Context, q Query, visit Visitor) (*Result, error) {
 	p := pager{
 		c: c, q: q, visit: visit,
-		path:      "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
-		res:       &Result{Mode: ModeOffset},
-		expected:  -1,
-		seenPages: map[[32]byte]string{},
-		records:   q.seen,
+		path:     "/v5/" + url.PathEscape(c.cfg.ProjectID) + "/container/kubernetes/cluster/audit-logs",
+		res:      &Result{Mode: ModeOffset},
+		expected: -1,
+		records:  q.seen,
 	}
 	if p.records == nil {
 		p.records = &recordSet{}
@@ -121,8 +118,7 @@ type pager struct {
 	path  string
 	res   *Result
 
-	expected  int64 // records the read must end with, when total_num says; -1 when it cannot
-	seenPages map[[32]byte]string
+	expected  int64      // records the read must end with, when total_num says; -1 when it cannot
 	records   *recordSet // every record handed over, by identity
 	stats     readStats
 	costSaid  bool         // the read's cost was logged
@@ -187,12 +183,7 @@ func (p *pager) accept(label string, pg page) (bool, error) {
 		return false, &PagingError{Page: label, Reason: fmt.Sprintf("the page holds %d records, more than limit (%d)", len(pg.Records), p.q.Limit)}
 	}
 	if len(pg.Records) > 0 {
-		sum := pageSum(pg.Records)
-		if first, dup := p.seenPages[sum]; dup {
-			return false, &PagingError{Page: label, Reason: fmt.Sprintf("the service returned the same records as for page %s; it does not honour %s", first, p.res.Mode)}
-		}
-		p.seenPages[sum] = label
-		if err := p.records.add(pg.Records, label, &p.res.Warnings, p.res.Mode == ModeOffset); err != nil {
+		if err := p.records.add(pg.Records, label, p.res.Mode, &p.res.Warnings); err != nil {
 			return false, err
 		}
 	}
@@ -325,21 +316,6 @@ func (p *pager) byOffset(ctx context.Context) error {
 		}
 	}
 	return ctx.Err()
-}
-
-// pageSum identifies a page by its records, to spot a page served twice.
-func pageSum(recs []Record) [32]byte {
-	h := sha256.New()
-	for _, r := range recs {
-		for _, f := range []string{r.ClusterID, strconv.FormatInt(r.Time, 10), r.LineNum, r.HostID, r.HostName, r.HostIP, r.ClusterName, r.ClusterType, r.Content} {
-			_, _ = h.Write([]byte(strconv.Itoa(len(f))))
-			_, _ = h.Write([]byte{':'})
-			_, _ = h.Write([]byte(f))
-		}
-	}
-	var s [32]byte
-	copy(s[:], h.Sum(nil))
-	return s
 }
 
 // fetch reads and decodes one page.
