@@ -3,6 +3,7 @@ package auditlogs
 import (
 	"bytes"
 	"math/big"
+	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -26,7 +27,7 @@ func TestApplyDefaultsAndQuery(t *testing.T) {
 		t.Fatalf("%+v", m)
 	}
 	want := hss.Query{ClusterID: "c", StartTime: 1, EndTime: 2, EnterpriseProjectID: "0", Verb: "get", Limit: 200}
-	if got := m.query(); got != want {
+	if got := m.query(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("query %+v, want %+v", got, want)
 	}
 

@@ -86,10 +86,30 @@ func (c *Client) WalkClusterAuditLogs(ctx context.Context, q Query, visit Visito
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	q.onTotal = TotalHook(ctx)
 	if cut, ok := c.settleCut(q); ok {
 		return c.walkSplit(ctx, q, cut, visit)
 	}
 	return c.walk(ctx, q, visit)
+}
+
+type totalKey struct{}
+
+// WithTotal returns a context under which a read tells f the window's
+// total_num as soon as its first page gives it, before it hands over any
+// record: a reader that shares a read and stops early (internal/reads)
+// learns the window's count without waiting for the read's end. The total
+// is the one Result.TotalNum gives a read stopped after its first page.
+func WithTotal(ctx context.Context, f func(total int64)) context.Context {
+	return context.WithValue(ctx, totalKey{}, f)
+}
+
+// TotalHook is the f of WithTotal, or nil. A Lister that assembles a read
+// from parts (internal/cache) calls it with the whole window's count, and
+// hides it from the reads of the parts (WithTotal(ctx, nil)).
+func TotalHook(ctx context.Context) func(int64) {
+	f, _ := ctx.Value(totalKey{}).(func(int64))
+	return f
 }
 
 // walk reads one window, without splitting it.
@@ -138,6 +158,9 @@ func (p *pager) run(ctx context.Context) error {
 				"narrow the window (start_time, end_time)", first.TotalNum, int64(MaxTotalNum), int64(MaxTotalNum)/MaxLimit)}
 	}
 	p.res.TotalNum, p.haveTotal = first.TotalNum, true
+	if p.q.onTotal != nil {
+		p.q.onTotal(first.TotalNum)
+	}
 	if p.q.LineNum == "" {
 		p.expected = max(first.TotalNum-p.q.Offset, 0)
 	} else if p.q.after > 0 {

@@ -36,6 +36,9 @@ type Query struct {
 	// seen, when set, is the record set of a whole split read, shared by
 	// its sub-reads, so a record served twice across them is caught.
 	seen *recordSet
+	// onTotal, when set, hears the window's total_num from its first page,
+	// before any record is handed over (see WithTotal).
+	onTotal func(int64)
 }
 
 // Validate rejects a query the service would refuse, before anything is sent.

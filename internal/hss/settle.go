@@ -58,6 +58,7 @@ func (c *Client) walkSplit(ctx context.Context, q Query, cut int64, visit Visito
 	if err != nil {
 		return nil, err
 	}
+	q.onTotal = nil // the first page told the window's total; sub-reads count parts of it
 	if !res1.Stopped || res1.TotalNum == int64(len(first)) {
 		// The window in one page.
 		res1.Stopped = len(first) > 0 && !visit(first)

@@ -363,3 +363,30 @@ func TestSettleSplitCatchesRecordsServedTwice(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// WithTotal's hook hears the window's total once, before any record is
+// handed over, whether the window is split or not; sub-reads of a split
+// window do not report their parts' counts.
+func TestTotalHookBeforeTheFirstRecords(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	q := Query{ClusterID: "c1", StartTime: now.Add(-time.Hour).UnixMilli(), EndTime: now.UnixMilli(), Limit: 50}
+	for _, delay := range []time.Duration{0, -1} { // split by the settle cut; never split
+		l := newLiveLog(now, 1000)
+		l.grow = func(url.Values) int { return 0 }
+		c, _ := liveClient(t, l, now, delay)
+		var heard []int64
+		visited := 0
+		ctx := WithTotal(context.Background(), func(n int64) {
+			if visited > 0 {
+				t.Errorf("settle delay %v: total heard after %d records", delay, visited)
+			}
+			heard = append(heard, n)
+		})
+		if _, err := c.WalkClusterAuditLogs(ctx, q, func(p []Record) bool { visited += len(p); return true }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(heard, []int64{1000}) || visited != 1000 {
+			t.Fatalf("settle delay %v: heard %v, visited %d; want [1000] once", delay, heard, visited)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/reads"
 )
 
 const (
@@ -197,6 +198,8 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		home: region.value, cloud: cloud.value,
 		hssOverride: endpoint, hasOverride: overrides["hss"] != "",
 		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: p,
+		// One registry per provider instance: its credentials' reads only.
+		reads: reads.New(reads.Options{Logger: newLogger(secrets)}),
 		base: hss.Config{
 			Credentials:    prov,
 			Insecure:       insecure,

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
@@ -88,7 +87,7 @@ func TestNamedProfileGivesRegionAndProjectToOtherKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, ok := l.(*hss.Client)
+			c, ok := l.(interface{ ProjectID() string })
 			if !ok {
 				t.Fatalf("client %T", l)
 			}

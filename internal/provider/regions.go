@@ -9,6 +9,7 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/reads"
 )
 
 // regionClients builds and caches one HSS client per region, so that a
@@ -26,6 +27,7 @@ type regionClients struct {
 	creds       credentials.Provider
 	profile     *credentials.Profile
 	base        hss.Config
+	reads       *reads.Registry // the provider instance's shared reads
 
 	mu      sync.Mutex // held during a discovery, so a region is discovered once
 	clients map[string]*hss.Client
@@ -62,7 +64,7 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if c, ok := rc.clients[r]; ok {
-		return c, nil
+		return rc.shared(c), nil
 	}
 	endpoint := rc.hssOverride
 	if !rc.hasOverride {
@@ -85,5 +87,20 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 	if err != nil {
 		return nil, fmt.Errorf("cannot build the HSS client of region %s for %s: %w", r, endpoint, err)
 	}
-	return c, nil
+	return rc.shared(c), nil
 }
+
+// shared puts c behind the provider instance's shared reads.
+func (rc *regionClients) shared(c *hss.Client) auditlogs.Lister {
+	return regionClient{rc.reads.Lister(c.Endpoint()+" "+c.ProjectID(), c), c}
+}
+
+// regionClient is a region's client as data sources read through it.
+type regionClient struct {
+	reads.Lister
+	c *hss.Client
+}
+
+// Endpoint and ProjectID say where the reads go.
+func (r regionClient) Endpoint() string  { return r.c.Endpoint() }
+func (r regionClient) ProjectID() string { return r.c.ProjectID() }

@@ -101,7 +101,6 @@ func TestDirectPathMatchesFramework(t *testing.T) {
 	})
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	framework, direct := servers(t, srv.URL, nil)
 	ctx := context.Background()
 	dsType := auditlogs.Schema(ctx).Type().TerraformType(ctx)
 	window := map[string]tftypes.Value{"start_time": num(diffNow.Add(-time.Hour).UnixMilli()), "end_time": num(diffNow.UnixMilli())}
@@ -146,6 +145,9 @@ func TestDirectPathMatchesFramework(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			// Providers of their own: one provider instance reads a query
+			// once, and each case sets the faults of its own reads.
+			framework, direct := servers(t, srv.URL, nil)
 			cfg := dynamic(t, dsType, tc.attrs)
 			read := func(srv tfprotov6.ProviderServer) *tfprotov6.ReadDataSourceResponse {
 				// A read that stopped early (max_results) or failed may have

@@ -41,6 +41,8 @@ type listResponse struct {
 type project struct {
 	records []Record
 	encoded []json.RawMessage
+	// timeline, when set, serves its cluster instead of records.
+	timeline *Timeline
 }
 
 func newProject(recs []Record) project {
@@ -120,8 +122,12 @@ func contentVerb(content string) string {
 
 // page filters the records and cuts the requested page. With line_num the
 // page starts after that record (offset ignored; unknown line_num gives an
-// empty page); otherwise at offset, or at 0 in CursorOnly mode.
+// empty page); otherwise at offset, or at 0 in CursorOnly mode. The
+// project's timeline, if any, answers for its cluster (timelinePage).
 func (s *Server) page(p project, q auditQuery) listResponse {
+	if p.timeline != nil && q.clusterID == p.timeline.ClusterID {
+		return s.timelinePage(p.timeline, q)
+	}
 	var hits []int
 	for i := range p.records {
 		if q.matches(p.records[i]) {

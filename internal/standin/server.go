@@ -65,6 +65,11 @@ type Options struct {
 	// Quota is the gateway's call quota; the zero value sets none. SetQuota
 	// changes it later.
 	Quota Quota
+	// Timeline, when set, serves the records of its cluster in the main
+	// project (ProjectID) from the timeline instead of Records, arriving as
+	// Now advances (see Timeline); Records and Add of that cluster are not
+	// served there. New copies it and panics if it is invalid (Validate).
+	Timeline *Timeline
 }
 
 // TempCredential is a temporary AK/SK with its security token.
@@ -108,6 +113,7 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	checkTimeline(&opts)
 	others := map[string]project{}
 	for id, rs := range opts.OtherProjects {
 		others[id] = newProject(rs)
@@ -194,6 +200,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 	recs, ok := s.others[project]
 	if project == s.opts.ProjectID {
 		recs, ok = s.records, true
+		recs.timeline = s.opts.Timeline
 	}
 	s.dataMu.RUnlock()
 	if !ok {

@@ -9,7 +9,10 @@
 //
 // It serves the seed data (unless -no-seed), plus -records generated
 // records in a cluster of their own and the records of -seed-file, and can
-// enforce the gateway's call quota (-quota). On start it prints to stdout
+// enforce the gateway's call quota (-quota). -timeline-cluster adds a
+// fixed timeline (standin.Timeline): an endless series of records of one
+// cluster, -timeline-per-tick every -timeline-step from -timeline-start on,
+// arriving as the clock passes their time, for trying rolling windows. On start it prints to stdout
 // what a configuration needs (URL, region, project, keys, clusters), writes
 // its base URL to -url-file once listening so a Makefile can pick it up,
 // logs one line per request to stderr, and exits cleanly on SIGINT/SIGTERM.
@@ -80,6 +83,15 @@ type config struct {
 	seedFile                                                     string
 	noSeed                                                       bool
 	quota                                                        standin.Quota
+
+	// The timeline, off when tlCluster is empty; its start is tlStartAt,
+	// or tlStartAgo before start-up when tlStartAt is zero.
+	tlCluster  string
+	tlStep     time.Duration
+	tlStart    string
+	tlStartAgo time.Duration
+	tlStartAt  time.Time
+	tlPerTick  int
 }
 
 // parseFlags reads and checks args; -h prints the flags to help and
@@ -104,6 +116,10 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 	fs.DurationVar(&c.quota.Window, "quota-window", time.Minute, "the quota's sliding window")
 	fs.BoolVar(&c.quota.RetryAfter, "quota-retry-after", false, "send Retry-After with the quota's 429 answers (whether the real gateway does is not known)")
 	fs.BoolVar(&c.quota.PerIP, "quota-per-ip", false, "also limit calls per client IP address (all local clients share 127.0.0.1)")
+	fs.StringVar(&c.tlCluster, "timeline-cluster", "", "serve a fixed timeline as this cluster's records (in -region's project only): -timeline-per-tick records every -timeline-step from -timeline-start on, each arriving when the clock passes its time")
+	fs.DurationVar(&c.tlStep, "timeline-step", time.Second, "time between the timeline's ticks (whole milliseconds)")
+	fs.StringVar(&c.tlStart, "timeline-start", "24h", "time of the timeline's first record: a duration before start-up (72h; rounded down to a multiple of -timeline-step) or an RFC 3339 time (2026-03-14T00:00:00Z)")
+	fs.IntVar(&c.tlPerTick, "timeline-per-tick", 1, "records sharing each tick's time")
 	// Errors are returned, not printed: main prints them once.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -136,8 +152,8 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 		return c, usagef("-latency %s is negative", c.latency)
 	case c.records < 0 || c.records > maxGenerated:
 		return c, usagef("-records %d is out of range: 0 to %d", c.records, maxGenerated)
-	case c.noSeed && c.seedFile == "" && c.records == 0:
-		return c, usagef("-no-seed leaves nothing to serve: add -seed-file or -records")
+	case c.noSeed && c.seedFile == "" && c.records == 0 && c.tlCluster == "":
+		return c, usagef("-no-seed leaves nothing to serve: add -seed-file, -records or -timeline-cluster")
 	case c.quota.Calls < 0:
 		return c, usagef("-quota %d is negative (0 means no quota)", c.quota.Calls)
 	case c.quota.Window <= 0:
@@ -150,6 +166,9 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 			}
 		}
 	}
+	if err := parseTimeline(&c, set); err != nil {
+		return c, err
+	}
 	switch c.paging {
 	case "offset":
 		c.pagingMode = standin.OffsetHonoured
@@ -159,6 +178,66 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 		return c, usagef("-paging must be offset or cursor, not %q", c.paging)
 	}
 	return c, nil
+}
+
+// parseTimeline checks the -timeline-* flags.
+func parseTimeline(c *config, set map[string]bool) error {
+	if c.tlCluster == "" {
+		for _, name := range []string{"timeline-step", "timeline-start", "timeline-per-tick"} {
+			if set[name] {
+				return usagef("-%s has no effect without -timeline-cluster ID", name)
+			}
+		}
+		return nil
+	}
+	switch {
+	case c.tlStep < time.Millisecond || c.tlStep%time.Millisecond != 0:
+		return usagef("-timeline-step %s must be a positive whole number of milliseconds", c.tlStep)
+	case c.tlPerTick < 1:
+		return usagef("-timeline-per-tick %d must be at least 1", c.tlPerTick)
+	}
+	if d, err := time.ParseDuration(c.tlStart); err == nil {
+		if d < 0 {
+			return usagef("-timeline-start %s is negative: give a duration before start-up, or an RFC 3339 time for a start in the future", c.tlStart)
+		}
+		c.tlStartAgo = d
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, c.tlStart)
+	if err != nil {
+		return usagef("-timeline-start %q is neither a duration (72h) nor an RFC 3339 time (2026-03-14T00:00:00Z)", c.tlStart)
+	}
+	c.tlStartAt = t
+	return nil
+}
+
+// timeline is the timeline c asks for, started relative to now; nil when
+// -timeline-cluster is not given.
+func (c config) timeline(now time.Time) *standin.Timeline {
+	if c.tlCluster == "" {
+		return nil
+	}
+	step := c.tlStep.Milliseconds()
+	start := c.tlStartAt.UnixMilli()
+	if c.tlStartAt.IsZero() {
+		start = now.Add(-c.tlStartAgo).UnixMilli()
+		start -= ((start % step) + step) % step // round down, before 1970 too
+	}
+	return &standin.Timeline{ClusterID: c.tlCluster, Start: start, Step: step, PerTick: c.tlPerTick}
+}
+
+// checkTimelineCluster refuses a timeline cluster that the records also
+// fill: the timeline would hide them in one project but not the other.
+func checkTimelineCluster(tl *standin.Timeline, recs []standin.Record) error {
+	if tl == nil {
+		return nil
+	}
+	for _, r := range recs {
+		if r.ClusterID == tl.ClusterID {
+			return usagef("-timeline-cluster %s is a cluster of the served records (seed, -records or -seed-file): choose another id", tl.ClusterID)
+		}
+	}
+	return nil
 }
 
 // loadRecords gathers what c serves: the seed, the generated records and
@@ -186,11 +265,14 @@ type standIn struct {
 	handler http.Handler // HSS under /v5/, IAM elsewhere
 }
 
-func newStandIn(c config, recs []standin.Record) *standIn {
+// newStandIn serves recs in both projects and tl (if not nil) in the main
+// one.
+func newStandIn(c config, recs []standin.Record, tl *standin.Timeline) *standIn {
 	opts := standin.Options{
 		ProjectID: c.projectID, AccessKey: c.ak, SecretKey: c.sk,
 		Records: recs, Latency: c.latency, Paging: c.pagingMode, Quota: c.quota,
 		OtherProjects: map[string][]standin.Record{standin.SeedOtherProjectID: recs},
+		Timeline:      tl,
 	}
 	iamOpts := standin.IAMOptions{
 		Projects: map[string]string{c.region: c.projectID, c.otherRegion: standin.SeedOtherProjectID},
@@ -217,11 +299,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	recs, err := loadRecords(c, time.Now())
+	now := time.Now()
+	recs, err := loadRecords(c, now)
 	if err != nil {
 		return err
 	}
-	st := newStandIn(c, recs)
+	tl := c.timeline(now)
+	if err := checkTimelineCluster(tl, recs); err != nil {
+		return err
+	}
+	st := newStandIn(c, recs, tl)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -230,7 +317,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	base := "http://" + ln.Addr().String()
 	// The banner goes out before the URL file, so whoever waits for the
 	// file finds the banner complete.
-	if err := writeBanner(stdout, base, c, recs); err != nil {
+	if err := writeBanner(stdout, base, c, recs, tl, now); err != nil {
 		_ = ln.Close()
 		return err
 	}
@@ -295,8 +382,8 @@ func clusters(recs []standin.Record) []*cluster {
 
 // writeBanner prints what a user needs to point a configuration at the
 // stand-in, the secret key included: these are demo keys that only the
-// stand-in accepts.
-func writeBanner(w io.Writer, base string, c config, recs []standin.Record) error {
+// stand-in accepts. tl is the timeline (nil if none), started at now.
+func writeBanner(w io.Writer, base string, c config, recs []standin.Record, tl *standin.Timeline, now time.Time) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
@@ -321,7 +408,9 @@ func writeBanner(w io.Writer, base string, c config, recs []standin.Record) erro
 	p("  Quota:         %s\n", quotaText(c.quota))
 
 	p("\nClusters (in both projects):\n")
-	if cls := clusters(recs); len(cls) == 0 {
+	if cls := clusters(recs); len(cls) == 0 && tl != nil {
+		p("  none besides the timeline\n")
+	} else if len(cls) == 0 {
 		p("  none: no records are served\n")
 	} else {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -351,6 +440,10 @@ func writeBanner(w io.Writer, base string, c config, recs []standin.Record) erro
 		p("  %d records in all; start_time %d and end_time %d (epoch ms) take them all in\n", len(recs), oldest, newest)
 	}
 
+	if tl != nil {
+		writeTimeline(p, c, tl, now)
+	}
+
 	p("\nFor your shell:\n")
 	if c.ak != "" {
 		p("  export HW_ACCESS_KEY=%s\n", shellQuote(c.ak))
@@ -368,6 +461,21 @@ func writeBanner(w io.Writer, base string, c config, recs []standin.Record) erro
 	p("  provider \"hss\" {\n    endpoints = {\n      hss = %q\n      iam = %q\n    }\n  }\n\n", base, base)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeTimeline describes the timeline for the banner.
+func writeTimeline(p func(string, ...any), c config, tl *standin.Timeline, now time.Time) {
+	p("\nTimeline (in the project of %s only; records arrive as the clock passes their time):\n", c.region)
+	p("  Cluster:       %s (name %s, type %s, host %s %s %s)\n", tl.ClusterID, standin.TimelineClusterName,
+		standin.TimelineClusterType, standin.TimelineHostName, standin.TimelineHostID, standin.TimelineHostIP)
+	per := "1 record"
+	if tl.PerTick > 1 {
+		per = fmt.Sprintf("%d records", tl.PerTick)
+	}
+	p("  Records:       %s every %s from %s (UTC) on, verb get\n", per, durText(c.tlStep), msText(tl.Start))
+	nowMs := now.UnixMilli()
+	p("  At start-up:   %d records; start_time %d and end_time %d (epoch ms) take them all in\n",
+		tl.Count(tl.Start, nowMs, nowMs), tl.Start, nowMs)
 }
 
 func quotaText(q standin.Quota) string {

@@ -46,6 +46,38 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if c.quota != (standin.Quota{Window: time.Minute}) {
 		t.Fatalf("default quota %+v", c.quota)
 	}
+	if c.timeline(time.Now()) != nil {
+		t.Fatalf("a timeline by default: %+v", c.timeline(time.Now()))
+	}
+}
+
+func TestParseFlagsTimeline(t *testing.T) {
+	now := time.Date(2026, 3, 14, 12, 0, 0, 987_000_000, time.UTC)
+	for _, c := range []struct {
+		args []string
+		want standin.Timeline
+	}{
+		// Defaults: one record a second from 24 h before start-up, rounded
+		// down to a whole second.
+		{[]string{"-timeline-cluster", "tl"},
+			standin.Timeline{ClusterID: "tl", Start: now.Add(-24 * time.Hour).Truncate(time.Second).UnixMilli(), Step: 1000, PerTick: 1}},
+		{[]string{"-timeline-cluster", "tl", "-timeline-start", "72h", "-timeline-step", "5m", "-timeline-per-tick", "3"},
+			standin.Timeline{ClusterID: "tl", Start: time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC).UnixMilli(), Step: 300_000, PerTick: 3}},
+		{[]string{"-timeline-cluster", "tl", "-timeline-start", "90m", "-timeline-step", "7ms"},
+			standin.Timeline{ClusterID: "tl", Start: now.Add(-90*time.Minute).UnixMilli() / 7 * 7, Step: 7, PerTick: 1}},
+		// An RFC 3339 start is taken as it is, whatever the step.
+		{[]string{"-timeline-cluster", "tl", "-timeline-start", "2026-03-01T00:00:00.5+01:00", "-timeline-step", "1h"},
+			standin.Timeline{ClusterID: "tl", Start: time.Date(2026, 2, 28, 23, 0, 0, 500_000_000, time.UTC).UnixMilli(), Step: 3_600_000, PerTick: 1}},
+		{[]string{"-timeline-cluster", "tl", "-timeline-start", "0s"},
+			standin.Timeline{ClusterID: "tl", Start: now.Truncate(time.Second).UnixMilli(), Step: 1000, PerTick: 1}},
+	} {
+		got := mustParse(t, c.args...).timeline(now)
+		if got == nil || *got != c.want {
+			t.Errorf("%q: timeline %+v, want %+v", c.args, got, c.want)
+		} else if err := got.Validate(); err != nil {
+			t.Errorf("%q: %v", c.args, err)
+		}
+	}
 }
 
 func TestParseFlagsNew(t *testing.T) {
@@ -65,7 +97,16 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"-records", "-1"}, "-records -1 is out of range: 0 to 1000000"},
 		{[]string{"-records", "1000001"}, "-records 1000001 is out of range"},
 		{[]string{"-records", "many"}, `invalid value "many" for flag -records`},
-		{[]string{"-no-seed"}, "-no-seed leaves nothing to serve: add -seed-file or -records"},
+		{[]string{"-no-seed"}, "-no-seed leaves nothing to serve: add -seed-file, -records or -timeline-cluster"},
+		{[]string{"-timeline-step", "2s"}, "-timeline-step has no effect without -timeline-cluster ID"},
+		{[]string{"-timeline-start", "1h"}, "-timeline-start has no effect without -timeline-cluster ID"},
+		{[]string{"-timeline-per-tick", "2"}, "-timeline-per-tick has no effect without -timeline-cluster ID"},
+		{[]string{"-timeline-cluster", "x", "-timeline-step", "0s"}, "-timeline-step 0s must be a positive whole number of milliseconds"},
+		{[]string{"-timeline-cluster", "x", "-timeline-step", "1500us"}, "-timeline-step 1.5ms must be a positive whole number"},
+		{[]string{"-timeline-cluster", "x", "-timeline-step", "soon"}, `invalid value "soon" for flag -timeline-step`},
+		{[]string{"-timeline-cluster", "x", "-timeline-per-tick", "0"}, "-timeline-per-tick 0 must be at least 1"},
+		{[]string{"-timeline-cluster", "x", "-timeline-start", "-1h"}, "-timeline-start -1h is negative"},
+		{[]string{"-timeline-cluster", "x", "-timeline-start", "yesterday"}, `-timeline-start "yesterday" is neither a duration`},
 		{[]string{"-quota", "-1"}, "-quota -1 is negative"},
 		{[]string{"-quota", "5", "-quota-window", "0s"}, "-quota-window 0s must be positive"},
 		{[]string{"-quota", "5", "-quota-window", "soon"}, `invalid value "soon" for flag -quota-window`},
@@ -95,7 +136,8 @@ func TestParseFlagsHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
-	for _, name := range []string{"-records", "-seed-file", "-no-seed", "-quota", "-quota-window", "-quota-retry-after", "-quota-per-ip", "-url-file"} {
+	for _, name := range []string{"-records", "-seed-file", "-no-seed", "-quota", "-quota-window", "-quota-retry-after", "-quota-per-ip", "-url-file",
+		"-timeline-cluster", "-timeline-step", "-timeline-start", "-timeline-per-tick"} {
 		if !strings.Contains(out.String(), "  "+name+" ") && !strings.Contains(out.String(), "  "+name+"\n") {
 			t.Errorf("help lacks %s:\n%s", name, out.String())
 		}
@@ -131,7 +173,7 @@ func TestBanner(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := writeBanner(&out, "http://127.0.0.1:4242", c, recs); err != nil {
+	if err := writeBanner(&out, "http://127.0.0.1:4242", c, recs, nil, now); err != nil {
 		t.Fatal(err)
 	}
 	banner := out.String()
@@ -179,7 +221,7 @@ func TestBanner(t *testing.T) {
 func TestBannerOtherKeysAndQuota(t *testing.T) {
 	c := mustParse(t, "-ak", "MYKEY", "-sk", "it's secret", "-token", "tok", "-quota", "5", "-quota-window", "5s", "-quota-per-ip", "-quota-retry-after")
 	var out bytes.Buffer
-	if err := writeBanner(&out, "http://x", c, nil); err != nil {
+	if err := writeBanner(&out, "http://x", c, nil, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	banner := out.String()
@@ -196,6 +238,33 @@ func TestBannerOtherKeysAndQuota(t *testing.T) {
 	}
 	if strings.Contains(banner, "demo keys") {
 		t.Errorf("banner calls -ak/-sk demo keys:\n%s", banner)
+	}
+	if strings.Contains(banner, "Timeline") {
+		t.Errorf("banner mentions a timeline without one:\n%s", banner)
+	}
+}
+
+func TestBannerTimeline(t *testing.T) {
+	now := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
+	c := mustParse(t, "-no-seed", "-timeline-cluster", "tl-1", "-timeline-start", "1h", "-timeline-step", "1m", "-timeline-per-tick", "4")
+	tl := c.timeline(now)
+	var out bytes.Buffer
+	if err := writeBanner(&out, "http://x", c, nil, tl, now); err != nil {
+		t.Fatal(err)
+	}
+	banner := out.String()
+	for _, want := range []string{
+		"  none besides the timeline\n",
+		"\nTimeline (in the project of cn-north-4 only; records arrive as the clock passes their time):\n",
+		"  Cluster:       tl-1 (name " + standin.TimelineClusterName + ", type k8s, host " + standin.TimelineHostName,
+		"  Records:       4 records every 1m from 2026-03-14 11:00:00 (UTC) on, verb get\n",
+		// 61 ticks of 4: 11:00 to 12:00 inclusive.
+		"  At start-up:   244 records; start_time " + strconv.FormatInt(now.Add(-time.Hour).UnixMilli(), 10) +
+			" and end_time " + strconv.FormatInt(now.UnixMilli(), 10) + " (epoch ms) take them all in\n",
+	} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
 	}
 }
 
@@ -355,13 +424,42 @@ func TestRunBadSeedFile(t *testing.T) {
 	}
 }
 
+func TestRunServesTimeline(t *testing.T) {
+	start := time.Now()
+	base, stop := startRun(t, "-timeline-cluster", "tl-cluster", "-timeline-start", "1h", "-timeline-per-tick", "2")
+	// 3601 ticks of 2 in the hour before start-up (from a whole second),
+	// and a few more as the test runs.
+	a := list(t, base, "tl-cluster", start.Add(-2*time.Hour), time.Now().Add(time.Hour))
+	if a.status != 200 || a.Total < 2*3601 || a.Total > 2*3620 || len(a.Data) != 200 || a.Data[0].ClusterID != "tl-cluster" {
+		t.Fatalf("timeline: %d, total_num %d, %d records", a.status, a.Total, len(a.Data))
+	}
+	// The seed is still served.
+	for id, n := range seedCounts() {
+		if a := list(t, base, id, start.Add(-73*time.Hour), time.Now().Add(time.Minute)); a.Total != n {
+			t.Fatalf("seed cluster %s: total_num %d, want %d", id, a.Total, n)
+		}
+	}
+	if banner := stop(); !strings.Contains(banner, "  Cluster:       tl-cluster ") {
+		t.Fatalf("banner:\n%s", banner)
+	}
+}
+
+func TestRunRefusesTimelineOverRecords(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"-timeline-cluster", standin.SeedCCEClusterID}, &stdout, io.Discard)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "is a cluster of the served records") || stdout.Len() != 0 {
+		t.Fatalf("err %v, stdout %q", err, stdout.String())
+	}
+}
+
 func TestQuotaFlags(t *testing.T) {
 	c := mustParse(t, "-quota", "2", "-quota-window", "30s", "-quota-retry-after")
 	recs, err := loadRecords(c, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(newStandIn(c, recs).handler)
+	ts := httptest.NewServer(newStandIn(c, recs, nil).handler)
 	defer ts.Close()
 	now := time.Now()
 	for i := range 2 {
