@@ -113,8 +113,9 @@ func Schema(ctx context.Context) schema.Schema {
 					"not read set it. Default: `false`.",
 			},
 			"total_num": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Number of logs in the window, as the service reports it.",
+				Computed: true,
+				MarkdownDescription: "Number of logs in the window, as the service reports it. A window the provider's `cache_dir` assembles " +
+					"from spans it holds and spans it reads reports the count of the records it returns (the service counts one query, not the assembly).",
 			},
 			"malformed_num": schema.Int64Attribute{
 				Computed: true,

@@ -47,6 +47,7 @@ type providerModel struct {
 	MaxConcurrency      types.Int64   `tfsdk:"max_concurrency"`
 	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
 	SettleDelay         types.String  `tfsdk:"settle_delay"`
+	CacheDir            types.String  `tfsdk:"cache_dir"`
 	SharedConfigFile    types.String  `tfsdk:"shared_config_file"`
 	Profile             types.String  `tfsdk:"profile"`
 	AuthURL             types.String  `tfsdk:"auth_url"`
@@ -112,6 +113,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	maxConcurrency := intSetting(m.MaxConcurrency, "max_concurrency", e, "HW_MAX_CONCURRENCY", hss.DefaultMaxConcurrency, 1, hss.MaxConcurrency, diags)
 	settle := settleDelay(resolve(m.SettleDelay, "settle_delay", e, "HW_SETTLE_DELAY"), diags)
 	roots := caCerts(resolve(m.CACertFile, "cacert_file", e, "HW_CACERT_FILE"), diags)
+	store := openCache(resolve(m.CacheDir, "cache_dir", e, "HW_CACHE_DIR"), diags)
 	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if diags.HasError() {
 		return nil
@@ -200,6 +202,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		iamOverride: iamOverride(overrides, authURL), httpIAM: httpIAM, creds: prov, profile: p,
 		// One registry per provider instance: its credentials' reads only.
 		reads: reads.New(reads.Options{Logger: newLogger(secrets)}),
+		cache: store, settle: settle,
 		base: hss.Config{
 			Credentials:    prov,
 			Insecure:       insecure,
@@ -351,7 +354,7 @@ func unknownAttributes(m providerModel) []string {
 		"enterprise_project_id": m.EnterpriseProjectID.IsUnknown(), "cloud": m.Cloud.IsUnknown(),
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
 		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
-		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(), "settle_delay": m.SettleDelay.IsUnknown(),
+		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(), "settle_delay": m.SettleDelay.IsUnknown(), "cache_dir": m.CacheDir.IsUnknown(),
 		"cacert_file":        m.CACertFile.IsUnknown(),
 		"shared_config_file": m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
 		"assume_role": m.AssumeRole.IsUnknown() || hasUnknownAttribute(m.AssumeRole),

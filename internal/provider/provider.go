@@ -135,6 +135,16 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"can shift a page, and by offset through the settled rest, at the calls of an unsplit read. " +
 					"`\"0s\"` reads every window whole. Environment: `HW_SETTLE_DELAY`. Default: `\"5m\"`.",
 			},
+			"cache_dir": schema.StringAttribute{
+				Optional: true, Validators: nonEmpty,
+				MarkdownDescription: "Directory where settled audit logs are kept between plans, so that a later plan whose window overlaps what it holds asks the service " +
+					"only for the spans it lacks and for the recent part not yet settled (see `settle_delay`): a rolling 24-hour window planned every hour " +
+					"costs the calls of one hour, not 24. Off when unset. The directory is made with mode 0700 and its files 0600; it holds the records' content " +
+					"(except records that may carry Secret data or tokens, which are never written and are read again), so keep it as private as state. " +
+					"Records are kept by caller, endpoint, project and every API filter: another user's or project's plan is never served from them. " +
+					"It is bounded to 1 GiB, the spans used least recently removed first; plans may share it at once. A leading `~/` is the home directory. " +
+					"Environment: `HW_CACHE_DIR`. See the guide's \"Rolling windows\" section.",
+			},
 			"shared_config_file": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
 				MarkdownDescription: "Path of the KooCLI (`hcloud`) shared config file, read when neither the provider block nor the environment gives credentials: " +

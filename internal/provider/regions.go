@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/cache"
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/reads"
@@ -28,6 +30,8 @@ type regionClients struct {
 	profile     *credentials.Profile
 	base        hss.Config
 	reads       *reads.Registry // the provider instance's shared reads
+	cache       *cache.Store    // cache_dir's spans; nil when unset
+	settle      time.Duration   // settle_delay as hss.Config takes it
 
 	mu      sync.Mutex // held during a discovery, so a region is discovered once
 	clients map[string]*hss.Client
@@ -90,9 +94,22 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 	return rc.shared(c), nil
 }
 
-// shared puts c behind the provider instance's shared reads.
+// shared puts c behind the provider instance's shared reads, and those
+// behind the cache when there is one: a read the cache assembles is read
+// once for every data source of its query.
 func (rc *regionClients) shared(c *hss.Client) auditlogs.Lister {
-	return regionClient{rc.reads.Lister(c.Endpoint()+" "+c.ProjectID(), c), c}
+	var src reads.Lister = c
+	if rc.cache != nil {
+		settle := rc.settle
+		if settle <= 0 {
+			// settle_delay = "0s" reads windows whole; it does not make
+			// the newest records settled enough to keep.
+			settle = hss.DefaultSettleDelay
+		}
+		src = cache.NewLister(c, rc.cache, cache.Scope{Caller: rc.base.Caller, Endpoint: c.Endpoint(), ProjectID: c.ProjectID()},
+			settle, rc.base.Logger)
+	}
+	return regionClient{rc.reads.Lister(c.Endpoint()+" "+c.ProjectID(), src), c}
 }
 
 // regionClient is a region's client as data sources read through it.

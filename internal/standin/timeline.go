@@ -162,7 +162,7 @@ func (s *Server) timelinePage(t *Timeline, q auditQuery) listResponse {
 	if !t.selects(q) {
 		return resp
 	}
-	lo, hi, ok := t.ticks(q.startTime, q.endTime, s.opts.Now().UnixMilli())
+	lo, hi, ok := t.ticks(q.startTime, q.endTime, s.opts.TimelineNow().UnixMilli())
 	if !ok {
 		return resp
 	}
