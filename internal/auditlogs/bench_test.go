@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
@@ -113,4 +114,47 @@ func BenchmarkStateValue(b *testing.B) {
 		}
 		b.ReportMetric(float64(size), "msgpack-bytes")
 	})
+}
+
+// benchSecret is a Secret created at RequestResponse level, with its data
+// in both bodies and in the last-applied-configuration annotation.
+const benchSecret = `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"9d5c0e1a-3b7f-4c2d-8e6a-1f0b2c3d4e5f","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/prod/secrets?fieldManager=kubectl-client-side-apply\u0026fieldValidation=Strict","verb":"create","user":{"username":"alice@example.com","groups":["system:authenticated"]},"sourceIPs":["198.51.100.7"],"userAgent":"kubectl/v1.30.2","objectRef":{"resource":"secrets","namespace":"prod","name":"db","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":201},` +
+	`"requestObject":{"kind":"Secret","apiVersion":"v1","metadata":{"name":"db","namespace":"prod","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"apiVersion\":\"v1\",\"data\":{\"password\":\"aHVudGVyMg==\"},\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\",\"namespace\":\"prod\"}}\n"}},"data":{"password":"aHVudGVyMg=="},"type":"Opaque"},` +
+	`"responseObject":{"kind":"Secret","apiVersion":"v1","metadata":{"name":"db","namespace":"prod","uid":"9f1c","resourceVersion":"812"},"data":{"password":"aHVudGVyMg=="},"type":"Opaque"},` +
+	`"requestReceivedTimestamp":"2026-11-20T11:59:00.000100Z","stageTimestamp":"2026-11-20T11:59:00.005Z"}`
+
+// BenchmarkContentModes reports the state each content_mode builds for
+// 1,000 records (one in 20 a Secret carrying its data), in bytes per
+// record, and what the redaction costs.
+func BenchmarkContentModes(b *testing.B) {
+	const n = 1000
+	ctx := context.Background()
+	recs := benchRecords(n)
+	for i := 3; i < n; i += 20 {
+		recs[i].Content = benchSecret
+	}
+	l := benchLister{records: recs, limit: 200}
+	config, m := benchConfig(b)
+	for _, mode := range ContentModes {
+		b.Run(mode, func(b *testing.B) {
+			mm := *m
+			mm.ContentMode = types.StringValue(mode)
+			q, nw := mm.query(), mm.narrowing()
+			id := queryID(mm.Region.ValueString(), q, nw)
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				out, err := readRows(ctx, l, q, nw)
+				if err != nil {
+					b.Fatal(err)
+				}
+				state, err := stateMsgPack(ctx, config, &mm, id, out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(state)
+			}
+			b.ReportMetric(float64(size)/n, "state-bytes/record")
+		})
+	}
 }

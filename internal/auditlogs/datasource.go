@@ -29,6 +29,7 @@ type ProviderData struct {
 	EnterpriseProjectID string
 	CredentialSource    string // where the credentials came from, for 401 diagnostics
 	MaxRetries          int
+	ContentMode         string // the provider's content_mode; "" is ContentRedacted
 	// ClientFor returns the client of a region ("" or the provider's region).
 	ClientFor func(ctx context.Context, region string) (Lister, error)
 	// Redact masks the credentials in a text bound for a diagnostic (a

@@ -31,6 +31,7 @@ type model struct {
 	MaxResults          types.Int64    `tfsdk:"max_results"`
 	Filter              *filterModel   `tfsdk:"filter"`
 	StrictEvents        types.Bool     `tfsdk:"strict_events"`
+	ContentMode         types.String   `tfsdk:"content_mode"`
 	TotalNum            types.Int64    `tfsdk:"total_num"`
 	MalformedNum        types.Int64    `tfsdk:"malformed_num"`
 	DataList            types.List     `tfsdk:"data_list"` // null in configuration; state is built by result.go
@@ -59,6 +60,13 @@ func (m *model) applyDefaults(p *ProviderData) {
 	if m.Offset.IsNull() {
 		m.Offset = types.Int64Value(0)
 	}
+	if m.ContentMode.IsNull() || m.ContentMode.IsUnknown() {
+		mode := p.ContentMode
+		if mode == "" {
+			mode = ContentRedacted
+		}
+		m.ContentMode = types.StringValue(mode)
+	}
 }
 
 // query is the API query of the configuration; empty strings are unset.
@@ -81,7 +89,7 @@ func (m *model) query() hss.Query {
 
 // narrowing is what the configuration asks of the records after paging.
 func (m *model) narrowing() narrowing {
-	n := narrowing{maxResults: m.MaxResults.ValueInt64(), strict: m.StrictEvents.ValueBool()}
+	n := narrowing{maxResults: m.MaxResults.ValueInt64(), strict: m.StrictEvents.ValueBool(), content: m.ContentMode.ValueString()}
 	if f := m.Filter; f != nil {
 		n.filter = &filterSpec{
 			usernames: setOf(f.Usernames), excludeUsernames: setOf(f.ExcludeUsernames),
@@ -95,7 +103,7 @@ func (m *model) narrowing() narrowing {
 // when the query does and dependents do not churn between plans.
 func queryID(region string, q hss.Query, n narrowing) string {
 	parts := []string{
-		strconv.FormatInt(n.maxResults, 10), n.filter.key(),
+		strconv.FormatInt(n.maxResults, 10), n.filter.key(), n.content,
 		region, q.ClusterID, strconv.FormatInt(q.StartTime, 10), strconv.FormatInt(q.EndTime, 10),
 		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb, q.LineNum,
 		strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),

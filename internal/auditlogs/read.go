@@ -15,15 +15,27 @@ import (
 // row is a record with its content parsed, once.
 type row struct {
 	hss.Record
-	Event *k8saudit.Event // nil when content is not an audit event
+	Event     *k8saudit.Event // nil when content is not an audit event
+	noContent bool            // content_mode = "none": content is null
 }
 
 // narrowing is what the data source does to the records after paging.
 type narrowing struct {
 	maxResults int64 // 0: no limit
 	filter     *filterSpec
-	strict     bool // malformed events fail the read
+	strict     bool   // malformed events fail the read
+	content    string // content_mode: ContentRedacted, ContentRaw or ContentNone
 }
+
+// The values of content_mode.
+const (
+	ContentRedacted = "redacted"
+	ContentRaw      = "raw"
+	ContentNone     = "none"
+)
+
+// ContentModes are content_mode's values, the default first.
+var ContentModes = []string{ContentRedacted, ContentRaw, ContentNone}
 
 // outcome is a finished read, ready to become state.
 type outcome struct {
@@ -117,7 +129,17 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 			if !matched {
 				continue
 			}
-			out.rows = append(out.rows, row{Record: r, Event: ev})
+			// The event is the original's; the content kept is the mode's.
+			// r is this read's copy: the records of a shared read stay as
+			// the service sent them.
+			switch n.content {
+			case ContentNone:
+				r.Content = ""
+			case ContentRaw:
+			default:
+				r.Content, _ = k8saudit.Redact(r.Content)
+			}
+			out.rows = append(out.rows, row{Record: r, Event: ev, noContent: n.content == ContentNone})
 			// What the rows will take in state, exactly as the encoder
 			// counts it: stop before Terraform's plugin protocol refuses it.
 			c := writer{count: true}

@@ -59,7 +59,7 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 	}
 	for name, v := range map[string]interface {
 		ToTerraformValue(context.Context) (tftypes.Value, error)
-	}{"region": m.Region, "enterprise_project_id": m.EnterpriseProjectID, "limit": m.Limit, "offset": m.Offset} {
+	}{"region": m.Region, "enterprise_project_id": m.EnterpriseProjectID, "limit": m.Limit, "offset": m.Offset, "content_mode": m.ContentMode} {
 		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {
 			return nil, err
@@ -247,7 +247,11 @@ func (w *writer) record(r *row) {
 	w.str("cluster_type")
 	w.str(r.ClusterType)
 	w.str("content")
-	w.str(r.Content)
+	if r.noContent {
+		w.null()
+	} else {
+		w.str(r.Content)
+	}
 	w.str("event")
 	w.event(r.Event)
 	w.str("host_id")

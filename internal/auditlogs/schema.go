@@ -106,6 +106,15 @@ func Schema(ctx context.Context) schema.Schema {
 					"resources":         filterList("Keep events on these resources (`event.object_ref.resource`, e.g. `secrets`); `resource/subresource` (e.g. `pods/exec`) matches a subresource."),
 				},
 			},
+			"content_mode": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf(ContentModes...)},
+				MarkdownDescription: "What `content` holds: `\"redacted\"` (the default) is the content as the service sent it but for the secret material " +
+					"of request and response bodies (a Secret's `data`, `stringData` and `binaryData`, also inside its last-applied-configuration annotation, " +
+					"a TokenReview's `spec.token`, a TokenRequest's `status.token`), each value replaced by `\"[redacted]\"`; `\"raw\"` is the content as sent, " +
+					"secrets included, into state and plan files (an explicit opt-in); `\"none\"` leaves `content` null and keeps `event`, about halving state. " +
+					"`event` is parsed from the content as sent in every mode. Default: the provider's `content_mode`, else `\"redacted\"`.",
+			},
 			"strict_events": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Fail the read when a record's content claims to be an audit event (its `apiVersion` is the audit API's) " +
@@ -131,7 +140,8 @@ func Schema(ctx context.Context) schema.Schema {
 					"cluster_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster name."},
 					"cluster_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster ID."},
 					"time":         schema.Int64Attribute{Computed: true, MarkdownDescription: "When the log was generated, in Unix epoch milliseconds."},
-					"content":      schema.StringAttribute{Computed: true, MarkdownDescription: "The log's content, as the service sent it: usually a Kubernetes audit event in JSON, sometimes free text."},
+					"content": schema.StringAttribute{Computed: true, MarkdownDescription: "The log's content, as the service sent it: usually a Kubernetes audit event in JSON, sometimes free text. " +
+						"With `content_mode = \"redacted\"` (the default) its secret values are replaced; with `\"none\"` it is null."},
 					"cluster_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster type: `cce`, `ali`, `tencent`, `azure`, `aws`, `self_built_hw` or `self_built_idc`."},
 					"host_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Server ID."},
 					"host_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "Host name (text even when the service sends a number)."},

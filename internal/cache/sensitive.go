@@ -12,7 +12,8 @@ import (
 // material: a Secret's data, a TokenReview's or a TokenRequest's token,
 // in a request or response body. Such records are not written to disk:
 // the spans around them are, and their millisecond range is read again
-// from the service (until content is redacted before it is stored).
+// from the service. Storing them redacted would not do: a data source with
+// content_mode = "raw" must get them as the service sends them.
 //
 // It errs on the side of caution: an event about secrets, token reviews
 // or service-account tokens; content holding an object of those kinds

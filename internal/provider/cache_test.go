@@ -58,3 +58,32 @@ func TestCacheDirSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestContentModeSetting(t *testing.T) {
+	for _, tc := range []struct{ attr, env, want, err string }{
+		{want: ""},
+		{env: "none", want: "none"},
+		{attr: "raw", env: "none", want: "raw"},
+		{env: "secret-free", err: `environment variable HW_CONTENT_MODE is "secret-free"`},
+	} {
+		m := nullModel()
+		if tc.attr != "" {
+			m.ContentMode = types.StringValue(tc.attr)
+		}
+		e := mapEnv{"HW_REGION_NAME": "cn-north-4", "HW_PROJECT_ID": "p", "HW_AUTH_TOKEN": "t"}
+		if tc.env != "" {
+			e["HW_CONTENT_MODE"] = tc.env
+		}
+		var diags diag.Diagnostics
+		data := configure(context.Background(), m, e, "1", "", &diags)
+		if tc.err != "" {
+			if !diags.HasError() || !strings.Contains(diags[0].Detail(), tc.err) {
+				t.Errorf("%+v: diagnostics %v, want %q", tc, diags, tc.err)
+			}
+			continue
+		}
+		if diags.HasError() || data.ContentMode != tc.want {
+			t.Errorf("%+v: content mode %q (%v), want %q", tc, data.ContentMode, diags, tc.want)
+		}
+	}
+}

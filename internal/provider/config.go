@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,7 @@ type providerModel struct {
 	MaxRequestsPerSec   types.Float64 `tfsdk:"max_requests_per_second"`
 	SettleDelay         types.String  `tfsdk:"settle_delay"`
 	CacheDir            types.String  `tfsdk:"cache_dir"`
+	ContentMode         types.String  `tfsdk:"content_mode"`
 	SharedConfigFile    types.String  `tfsdk:"shared_config_file"`
 	Profile             types.String  `tfsdk:"profile"`
 	AuthURL             types.String  `tfsdk:"auth_url"`
@@ -114,6 +116,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 	settle := settleDelay(resolve(m.SettleDelay, "settle_delay", e, "HW_SETTLE_DELAY"), diags)
 	roots := caCerts(resolve(m.CACertFile, "cacert_file", e, "HW_CACERT_FILE"), diags)
 	store := openCache(resolve(m.CacheDir, "cache_dir", e, "HW_CACHE_DIR"), diags)
+	contentMode := contentModeSetting(resolve(m.ContentMode, "content_mode", e, "HW_CONTENT_MODE"), diags)
 	overrides := endpointOverrides(ctx, m.Endpoints, diags)
 	if diags.HasError() {
 		return nil
@@ -229,6 +232,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		EnterpriseProjectID: eps.value,
 		CredentialSource:    credSource,
 		MaxRetries:          int(maxRetries),
+		ContentMode:         contentMode,
 		ClientFor:           rc.client,
 		Redact:              secrets.redact,
 	}
@@ -305,6 +309,18 @@ func settleDelay(v setting, diags *diag.Diagnostics) time.Duration {
 	return d
 }
 
+// contentModeSetting reads content_mode ("" leaves the data sources'
+// default, redacted): the schema checks the attribute, this the variable.
+func contentModeSetting(v setting, diags *diag.Diagnostics) string {
+	if v.value != "" && !slices.Contains(auditlogs.ContentModes, v.value) {
+		diags.AddAttributeError(path.Root("content_mode"), "Invalid content_mode",
+			fmt.Sprintf("%s is %q; set it to one of %q (the default), %q (content as sent, secrets included, into state) or %q (no content, event kept).",
+				v.source, v.value, auditlogs.ContentRedacted, auditlogs.ContentRaw, auditlogs.ContentNone))
+		return ""
+	}
+	return v.value
+}
+
 // rateLimit allows rps requests a second with no burst beyond one, so no
 // second sees more than rps+1; nil when unset.
 func rateLimit(rps float64) *rate.Limiter {
@@ -355,6 +371,7 @@ func unknownAttributes(m providerModel) []string {
 		"endpoints": m.Endpoints.IsUnknown() || hasUnknownElement(m.Endpoints), "insecure": m.Insecure.IsUnknown(),
 		"max_retries": m.MaxRetries.IsUnknown(), "max_concurrency": m.MaxConcurrency.IsUnknown(),
 		"max_requests_per_second": m.MaxRequestsPerSec.IsUnknown(), "settle_delay": m.SettleDelay.IsUnknown(), "cache_dir": m.CacheDir.IsUnknown(),
+		"content_mode":       m.ContentMode.IsUnknown(),
 		"cacert_file":        m.CACertFile.IsUnknown(),
 		"shared_config_file": m.SharedConfigFile.IsUnknown(), "profile": m.Profile.IsUnknown(), "auth_url": m.AuthURL.IsUnknown(),
 		"assume_role": m.AssumeRole.IsUnknown() || hasUnknownAttribute(m.AssumeRole),

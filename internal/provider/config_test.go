@@ -34,7 +34,7 @@ func nullModel() providerModel {
 		Region: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(),
 		SecurityToken: types.StringNull(), Token: types.StringNull(), ProjectID: types.StringNull(),
 		EnterpriseProjectID: types.StringNull(), Cloud: types.StringNull(), Endpoints: types.MapNull(types.StringType),
-		Insecure: types.BoolNull(), MaxRetries: types.Int64Null(), MaxConcurrency: types.Int64Null(), MaxRequestsPerSec: types.Float64Null(), SettleDelay: types.StringNull(), CACertFile: types.StringNull(), CacheDir: types.StringNull(),
+		Insecure: types.BoolNull(), MaxRetries: types.Int64Null(), MaxConcurrency: types.Int64Null(), MaxRequestsPerSec: types.Float64Null(), SettleDelay: types.StringNull(), CACertFile: types.StringNull(), CacheDir: types.StringNull(), ContentMode: types.StringNull(),
 		SharedConfigFile: types.StringNull(), Profile: types.StringNull(), AuthURL: types.StringNull(),
 		AssumeRole: types.ObjectNull(assumeRoleAttrTypes),
 	}

@@ -145,6 +145,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"It is bounded to 1 GiB, the spans used least recently removed first; plans may share it at once. A leading `~/` is the home directory. " +
 					"Environment: `HW_CACHE_DIR`. See the guide's \"Rolling windows\" section.",
 			},
+			"content_mode": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf(auditlogs.ContentModes...)},
+				MarkdownDescription: "The default `content_mode` of the audit-log data sources: `\"redacted\"` (secret values of request and response bodies replaced, the default), " +
+					"`\"raw\"` (content as sent, Secrets' data and tokens included, into state and plan files) or `\"none\"` (no content, the parsed event kept). " +
+					"A data source's own `content_mode` wins. Environment: `HW_CONTENT_MODE`.",
+			},
 			"shared_config_file": schema.StringAttribute{
 				Optional: true, Validators: nonEmpty,
 				MarkdownDescription: "Path of the KooCLI (`hcloud`) shared config file, read when neither the provider block nor the environment gives credentials: " +

@@ -148,16 +148,24 @@ func (r *Registry) start(ctx context.Context, key string, q hss.Query, src Liste
 	go func() {
 		rctx := hss.WithTotal(e.ctx, e.setTotal)
 		res, err := src.WalkClusterAuditLogs(rctx, q, e.offer)
-		e.finish(res, err)
-		r.settle(e)
+		// Over: pages a failed or stopped read still had in flight are
+		// cancelled, as an unshared read's are when its caller returns.
+		e.ctx.cancelWith(context.Canceled)
+		r.finish(e, res, err)
 	}()
 	return e
 }
 
-// settle keeps a completed read, or forgets a failed or stopped one.
-func (r *Registry) settle(e *entry) {
+// finish ends e's read: kept when it completed, forgotten when it failed
+// or stopped, before its callers hear of the end, so that a caller asking
+// again at once finds it kept.
+func (r *Registry) finish(e *entry, res *hss.Result, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	e.mu.Lock()
+	e.done, e.res, e.err = true, res, err
+	e.broadcastLocked()
+	e.mu.Unlock()
 	if r.entries[e.key] != e {
 		return
 	}
@@ -286,13 +294,6 @@ func (e *entry) offer(page []hss.Record) bool {
 			return false
 		}
 	}
-}
-
-func (e *entry) finish(res *hss.Result, err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.done, e.res, e.err = true, res, err
-	e.broadcastLocked()
 }
 
 // follow hands f the read's pages as they come, and the read's result.
