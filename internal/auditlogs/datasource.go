@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/hss-tf/terraform-provider-hss/internal/cache"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
@@ -149,6 +150,9 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if n.content == ContentRaw {
+		ctx = cache.Bypass(ctx) // the cache holds content redacted
+	}
 	out, err := readRows(ctx, client, q, n)
 	if err != nil {
 		summary, detail := explain(err, q, data, timeout)

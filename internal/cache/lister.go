@@ -22,6 +22,11 @@ type Walker interface {
 // planned often does not scatter into ever more files.
 const maxPieces = 8
 
+// maxGapBytes bounds the records a gap keeps for writing: a larger gap is
+// handed over as it is read and not stored, so a read's memory does not
+// grow with its window (a counting read over a month, say).
+const maxGapBytes = 256 << 20
+
 // Lister reads windows through a Store: the settled spans it holds come
 // from disk, the rest from the service, and what the service gave of the
 // settled part is stored for the next plan.
@@ -50,6 +55,16 @@ type piece struct {
 	span     *span // the span the records came from
 }
 
+type bypassKey struct{}
+
+// Bypass returns a context whose reads do not go through the cache: a
+// data source with content_mode = "raw" needs content as the service
+// sends it, and the cache holds it redacted.
+func Bypass(ctx context.Context) context.Context { return context.WithValue(ctx, bypassKey{}, true) }
+
+// Bypassed says whether reads under ctx bypass the cache.
+func Bypassed(ctx context.Context) bool { b, _ := ctx.Value(bypassKey{}).(bool); return b }
+
 // WalkClusterAuditLogs reads q as the client does, from the cache where
 // it can. Reads with offset or line_num address the service's pages, not
 // a time range, and go to the service; so does a window with nothing
@@ -60,7 +75,7 @@ func (l *Lister) WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hs
 	}
 	cut := l.now().Add(-l.settle).UnixMilli()
 	settledEnd := min(q.EndTime, cut-1)
-	if q.Offset != 0 || q.LineNum != "" || settledEnd < q.StartTime {
+	if q.Offset != 0 || q.LineNum != "" || settledEnd < q.StartTime || Bypassed(ctx) {
 		return l.inner.WalkClusterAuditLogs(ctx, q, visit)
 	}
 	sc := l.base
@@ -88,6 +103,7 @@ type assembly struct {
 	res       hss.Result
 	stopped   bool
 	disorder  string // why the read's records cannot be stored, when they came out of order
+	fault     error  // a record outside the range asked: the read fails
 	cachedN   int64
 	gapsTotal int64
 }
@@ -141,9 +157,11 @@ func (a *assembly) run(ctx context.Context) (*hss.Result, error) {
 		})
 		last := int64(1<<63 - 1)
 		tres, err := a.l.inner.WalkClusterAuditLogs(tctx, tq, func(page []hss.Record) bool {
-			a.checkOrder(page, &last, tq.StartTime, tq.EndTime)
-			return a.emit(page)
+			return a.checkOrder(page, &last, tq.StartTime, tq.EndTime) && a.emit(page)
 		})
+		if err == nil {
+			err = a.fault
+		}
 		if err != nil {
 			return nil, a.failed(err)
 		}
@@ -199,19 +217,26 @@ func (a *assembly) emit(page []hss.Record) bool {
 	return !a.stopped
 }
 
-// checkOrder notes records that break the service's newest-first order,
-// or fall outside the range asked: the cache cannot assemble such a
-// service's windows as a cold read returns them.
-func (a *assembly) checkOrder(page []hss.Record, last *int64, from, to int64) {
+// checkOrder says whether a page may be handed over. A record outside
+// the range asked fails the read (another part holds it, so the window
+// would hold it twice); records out of newest-first order are handed
+// over as the service listed them, and keep the query out of the cache
+// from then on (its windows cannot be assembled as a cold read lists
+// them).
+func (a *assembly) checkOrder(page []hss.Record, last *int64, from, to int64) bool {
 	for _, r := range page {
 		switch {
 		case r.Time < from || r.Time > to:
-			a.disorder = fmt.Sprintf("asked for records from %d to %d, the service answered one at %d", from, to, r.Time)
-		case r.Time > *last:
+			a.fault = &hss.PagingError{Page: fmt.Sprintf("start_time=%d,end_time=%d", from, to), Reason: fmt.Sprintf(
+				"asked for records from %d to %d, the service answered one at %d: it does not honour start_time and end_time, "+
+					"so the window cannot be assembled from parts; unset cache_dir to read it whole", from, to, r.Time)}
+			return false
+		case r.Time > *last && a.disorder == "":
 			a.disorder = fmt.Sprintf("the service listed a record at %d after one at %d, not newest first", r.Time, *last)
 		}
 		*last = r.Time
 	}
+	return true
 }
 
 // follow hands over a gap's records as its read goes on.
@@ -219,14 +244,16 @@ func (a *assembly) follow(p *piece) error {
 	g := p.gap
 	last := int64(1<<63 - 1)
 	v := hss.Visitor(func(page []hss.Record) bool {
-		a.checkOrder(page, &last, p.from, p.to)
-		return a.emit(page)
+		return a.checkOrder(page, &last, p.from, p.to) && a.emit(page)
 	})
 	select {
 	case g.turn <- v:
 	case <-g.done:
 	}
 	<-g.done
+	if a.fault != nil {
+		return a.fault
+	}
 	if g.err != nil {
 		return g.err
 	}
@@ -277,6 +304,9 @@ func (a *assembly) plan(ctx context.Context) {
 				continue
 			}
 			a.l.log.Warn(ctx, "cache file ignored; its span is read again from the service", map[string]any{"file": filepath.Base(best.path), "error": err.Error()})
+			if errors.Is(err, ErrInvalid) && !errors.Is(err, errOtherVersion) {
+				a.l.store.remove(*best) // damaged: gone, rather than read and refused by every plan
+			}
 			spans = removeSpan(spans, best)
 			continue
 		}
@@ -322,22 +352,30 @@ func (a *assembly) logPlan(ctx context.Context, gaps int) {
 func (a *assembly) store(ctx context.Context) {
 	if a.disorder != "" {
 		a.l.markUnordered(a.key)
+		a.res.Warnings = append(a.res.Warnings, a.disorder+"; cache_dir assembles windows of services that list newest first, "+
+			"so the order of this read may differ from a read without it, and this query is read without the cache from now on")
 		a.l.log.Warn(ctx, "the cache will not serve this query: "+a.disorder, map[string]any{"cluster_id": a.q.ClusterID})
 		return
 	}
 	var writes []piece
-	if len(a.pieces) > maxPieces {
+	whole := len(a.pieces) > maxPieces // merge the settled part into one span
+	for _, p := range a.pieces {
+		if g := p.gap; g != nil && (g.over || g.res.Changed) {
+			// Too large to keep, or the window changed while it was read
+			// (settled records arriving late): read again next time.
+			whole = false
+			continue
+		}
+		if p.gap != nil && !whole {
+			writes = append(writes, piece{from: p.from, to: p.to, recs: redacted(p.gap.recs)})
+		}
+	}
+	if whole {
 		var all []hss.Record
 		for _, p := range a.pieces {
 			all = append(all, p.records()...)
 		}
-		writes = storable(a.q.StartTime, a.settledEnd, all)
-	} else {
-		for _, p := range a.pieces {
-			if p.gap != nil {
-				writes = append(writes, storable(p.from, p.to, p.gap.recs)...)
-			}
-		}
+		writes = []piece{{from: a.q.StartTime, to: a.settledEnd, recs: redacted(all)}}
 	}
 	for _, w := range writes {
 		if err := a.l.store.save(a.key, w.from, w.to, w.recs); err != nil {
@@ -345,7 +383,7 @@ func (a *assembly) store(ctx context.Context) {
 			return
 		}
 	}
-	if len(a.pieces) > maxPieces {
+	if whole {
 		for _, p := range a.pieces {
 			if p.span != nil && covered(*p.span, writes) {
 				a.l.store.remove(*p.span)
@@ -394,6 +432,8 @@ type gapRead struct {
 	done  chan struct{} // closed when the read has ended
 	total int64
 	told  bool // total came from the walker's count; both are written before ready closes
+	bytes int64
+	over  bool // past maxGapBytes: its records are not kept for the cache
 	recs  []hss.Record
 	res   *hss.Result
 	err   error
@@ -423,7 +463,16 @@ func startGap(ctx context.Context, inner Walker, q hss.Query) *gapRead {
 					return false
 				}
 			}
-			g.recs = append(g.recs, page...)
+			if !g.over {
+				for i := range page {
+					g.bytes += int64(len(page[i].Content)) + 64
+				}
+				g.over = g.bytes > maxGapBytes
+				g.recs = append(g.recs, page...)
+				if g.over {
+					g.recs = nil // not kept: the span is read again next time
+				}
+			}
 			return visit(page)
 		})
 		if g.err == nil && cut {

@@ -99,12 +99,12 @@ func Open(dir string, maxBytes int64) (*Store, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		// Records name users and carry request bodies: keep them the
-		// owner's, as the files are.
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("%s is open to other users (mode %v) and cannot be made private: %w", dir, fi.Mode().Perm(), err)
-		}
+	if fi.Mode().Perm()&0o022 != 0 {
+		// Whoever may write the directory decides what later plans read
+		// from it. A directory it did not make is not the provider's to
+		// chmod (it may be /tmp, or the configuration's own).
+		return nil, fmt.Errorf("%s may be written by other users (mode %v): whoever can write it can change what plans read; "+
+			"use a directory only its owner may write (the provider makes a missing one with mode 0700)", dir, fi.Mode().Perm())
 	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -187,6 +187,10 @@ type record struct {
 // short, another format or version, another scope's, or out of order.
 var ErrInvalid = errors.New("invalid span file")
 
+// errOtherVersion is a span file of another format or version: another
+// release's, which may share the directory; it is left alone.
+var errOtherVersion = errors.New("another format or version")
+
 // load reads a span, checking all of it: the file is trusted only whole.
 func (s *Store) load(key string, sp span) ([]hss.Record, error) {
 	f, err := os.Open(sp.path)
@@ -205,7 +209,7 @@ func (s *Store) load(key string, sp span) ([]hss.Record, error) {
 	}
 	switch {
 	case h.Format != Format || h.Version != Version:
-		return nil, fmt.Errorf("%w: format %q version %d, not %s version %d", ErrInvalid, h.Format, h.Version, Format, Version)
+		return nil, fmt.Errorf("%w: %w: format %q version %d, not %s version %d", ErrInvalid, errOtherVersion, h.Format, h.Version, Format, Version)
 	case h.Key != key || h.From != sp.from || h.To != sp.to:
 		return nil, fmt.Errorf("%w: holds another span than its name says", ErrInvalid)
 	case h.Records < 0 || h.Records > hss.MaxTotalNum:

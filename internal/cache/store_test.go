@@ -120,7 +120,8 @@ func TestOpen(t *testing.T) {
 	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
 		t.Fatalf("new directory mode %v, want 0700", fi.Mode().Perm())
 	}
-	// One open to others is tightened.
+	// An existing directory others may read is used as it is (its files
+	// are 0600); one others may write is refused, and left alone.
 	open := filepath.Join(t.TempDir(), "open")
 	if err := os.Mkdir(open, 0o755); err != nil {
 		t.Fatal(err)
@@ -131,8 +132,21 @@ func TestOpen(t *testing.T) {
 	if s, err = Open(open, 12345); err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(open); fi.Mode().Perm() != 0o700 {
-		t.Fatalf("a 0755 directory is left %v by Open, want 0700", fi.Mode().Perm())
+	if fi, _ := os.Stat(open); fi.Mode().Perm() != 0o755 {
+		t.Fatalf("a 0755 directory is made %v by Open, want it left alone", fi.Mode().Perm())
+	}
+	shared := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(shared, 0); err == nil || !strings.Contains(err.Error(), "may be written by other users") {
+		t.Fatalf("a world-writable directory: err = %v", err)
+	}
+	if fi, _ := os.Stat(shared); fi.Mode().Perm() != 0o777 || fi.Mode()&os.ModeSticky == 0 {
+		t.Fatalf("a refused directory was changed to %v", fi.Mode())
 	}
 	if s.maxBytes != 12345 {
 		t.Fatalf("bound %d, want 12345", s.maxBytes)

@@ -39,6 +39,7 @@ type Result struct {
 	Mode     string   // ModeOffset or ModeCursor
 	Requests int      // pages fetched, not counting retries
 	Stopped  bool     // the visitor stopped the read before its end
+	Changed  bool     // total_num changed during the read: exact as of its first page, but the window moved (cursor paging)
 	Warnings []string // the read is exact, but something is worth knowing
 }
 
@@ -201,6 +202,7 @@ func (p *pager) accept(label string, pg page) (bool, error) {
 				"Retry, or end the window (end_time) a few minutes in the past, where logs no longer arrive"}
 		}
 		p.res.Warnings = append(p.res.Warnings, fmt.Sprintf("%s (page %s); paging by line_num is unaffected, the records read are the window as of the first page", msg, label))
+		p.res.Changed = true
 	}
 	if int64(len(pg.Records)) > p.q.Limit {
 		return false, &PagingError{Page: label, Reason: fmt.Sprintf("the page holds %d records, more than limit (%d)", len(pg.Records), p.q.Limit)}

@@ -130,6 +130,7 @@ func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page [
 		}
 		res.Requests += r.Requests
 		res.Warnings = append(res.Warnings, r.Warnings...)
+		res.Changed = res.Changed || r.Changed
 		if len(next) > 0 && next[0].Time > last {
 			return nil, &PagingError{Page: timeLabel(last, skip), Reason: fmt.Sprintf(
 				"asked for records up to %d, the service answered one at %d: it does not honour end_time", last, next[0].Time)}
@@ -152,6 +153,7 @@ func (c *Client) walkNewestFirst(ctx context.Context, q Query, cut int64, page [
 	res.Requests += sres.Requests
 	res.Stopped = sres.Stopped
 	res.Warnings = append(res.Warnings, sres.Warnings...)
+	res.Changed = res.Changed || sres.Changed
 	if sres.Mode == ModeCursor {
 		res.Mode = ModeCursor
 	}
@@ -228,6 +230,7 @@ func (c *Client) walkTailThenSettled(ctx context.Context, q Query, cut int64, vi
 		Mode:     sres.Mode,
 		Requests: tres.Requests + sres.Requests,
 		Stopped:  stopped || sres.Stopped,
+		Changed:  tres.Changed || sres.Changed,
 		Warnings: append(tres.Warnings, sres.Warnings...),
 	}, nil
 }
@@ -249,8 +252,10 @@ func (c *Client) walkCursorAfter(ctx context.Context, q Query, first []Record, r
 	res.Read += rest.Read
 	res.Requests += rest.Requests
 	res.Stopped = rest.Stopped
+	res.Changed = rest.Changed
 	res.Warnings = append(res.Warnings, rest.Warnings...)
 	if !rest.Stopped && rest.TotalNum != res1.TotalNum {
+		res.Changed = true
 		res.Warnings = append(res.Warnings, fmt.Sprintf("total_num changed from %d to %d during the read (page line_num=%s); "+
 			"paging by line_num is unaffected, the records read are the window as of the first page", res1.TotalNum, rest.TotalNum, rq.LineNum))
 	}

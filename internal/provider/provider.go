@@ -139,8 +139,9 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true, Validators: nonEmpty,
 				MarkdownDescription: "Directory where settled audit logs are kept between plans, so that a later plan whose window overlaps what it holds asks the service " +
 					"only for the spans it lacks and for the recent part not yet settled (see `settle_delay`): a rolling 24-hour window planned every hour " +
-					"costs the calls of one hour, not 24. Off when unset. The directory is made with mode 0700 and its files 0600; it holds the records' content " +
-					"(except records that may carry Secret data or tokens, which are never written and are read again), so keep it as private as state. " +
+					"costs the calls of one hour, not 24. Off when unset. A missing directory is made with mode 0700, one other users may write is refused, " +
+					"and its files are 0600; it holds the records as state holds them with `content_mode = \"redacted\"` (a data source with `\"raw\"` " +
+					"never reads through it), so keep it as private as state. " +
 					"Records are kept by caller, endpoint, project and every API filter: another user's or project's plan is never served from them. " +
 					"It is bounded to 1 GiB, the spans used least recently removed first; plans may share it at once. A leading `~/` is the home directory. " +
 					"Environment: `HW_CACHE_DIR`. See the guide's \"Rolling windows\" section.",

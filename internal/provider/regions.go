@@ -98,24 +98,37 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 // behind the cache when there is one: a read the cache assembles is read
 // once for every data source of its query.
 func (rc *regionClients) shared(c *hss.Client) auditlogs.Lister {
-	var src reads.Lister = c
-	if rc.cache != nil {
-		settle := rc.settle
-		if settle <= 0 {
-			// settle_delay = "0s" reads windows whole; it does not make
-			// the newest records settled enough to keep.
-			settle = hss.DefaultSettleDelay
-		}
-		src = cache.NewLister(c, rc.cache, cache.Scope{Caller: rc.base.Caller, Endpoint: c.Endpoint(), ProjectID: c.ProjectID()},
-			settle, rc.base.Logger)
+	scope := c.Endpoint() + " " + c.ProjectID()
+	shared := rc.reads.Lister(scope, c)
+	if rc.cache == nil {
+		return regionClient{shared, shared, c}
 	}
-	return regionClient{rc.reads.Lister(c.Endpoint()+" "+c.ProjectID(), src), c}
+	settle := rc.settle
+	if settle <= 0 {
+		// settle_delay = "0s" reads windows whole; it does not make the
+		// newest records settled enough to keep.
+		settle = hss.DefaultSettleDelay
+	}
+	cached := cache.NewLister(c, rc.cache, cache.Scope{Caller: rc.base.Caller, Endpoint: c.Endpoint(), ProjectID: c.ProjectID()},
+		settle, rc.base.Logger)
+	// Reads through the cache are shared among themselves only: their
+	// content is redacted, and a raw read must not receive it.
+	return regionClient{rc.reads.Lister(scope+" cached", cached), shared, c}
 }
 
-// regionClient is a region's client as data sources read through it.
+// regionClient is a region's client as data sources read through it:
+// shared reads, through the cache when there is one, except for reads
+// that need content as sent (cache.Bypass), which go around it.
 type regionClient struct {
-	reads.Lister
-	c *hss.Client
+	reads, raw reads.Lister
+	c          *hss.Client
+}
+
+func (r regionClient) WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hss.Visitor) (*hss.Result, error) {
+	if cache.Bypassed(ctx) {
+		return r.raw.WalkClusterAuditLogs(ctx, q, visit)
+	}
+	return r.reads.WalkClusterAuditLogs(ctx, q, visit)
 }
 
 // Endpoint and ProjectID say where the reads go.

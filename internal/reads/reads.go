@@ -106,11 +106,17 @@ func (s *shared) WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hs
 // Key is the part of a read's identity that the query gives: every
 // parameter sent, so reads that could differ in any record never share.
 func Key(q hss.Query) string {
-	return strings.Join([]string{
+	var b strings.Builder
+	for _, f := range []string{
 		q.ClusterID, strconv.FormatInt(q.StartTime, 10), strconv.FormatInt(q.EndTime, 10),
 		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb,
 		q.LineNum, strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),
-	}, "\x00")
+	} {
+		b.WriteString(strconv.Itoa(len(f))) // length-prefixed: no two queries write alike
+		b.WriteByte(':')
+		b.WriteString(f)
+	}
+	return b.String()
 }
 
 func (r *Registry) walk(ctx context.Context, key string, q hss.Query, src Lister, visit hss.Visitor) (*hss.Result, error) {
@@ -131,8 +137,7 @@ func (r *Registry) walk(ctx context.Context, key string, q hss.Query, src Lister
 	default:
 		// None, or one ending without this caller (stopped or cancelled):
 		// a read of its own, which replaces it.
-		e = r.start(ctx, key, q, src)
-		e.join(ctx, f)
+		e = r.start(ctx, key, q, src, f)
 		r.mu.Unlock()
 		r.opts.Logger.Debug(ctx, "audit-log read started; data sources of the same query will share it",
 			map[string]any{"cluster_id": q.ClusterID})
@@ -140,10 +145,15 @@ func (r *Registry) walk(ctx context.Context, key string, q hss.Query, src Lister
 	return e.follow(ctx, f, visit)
 }
 
-// start begins the read of key, for its callers. Called with r.mu held.
-func (r *Registry) start(ctx context.Context, key string, q hss.Query, src Lister) *entry {
-	e := &entry{key: key, changed: make(chan struct{}), followers: map[*follower]struct{}{}, total: -1}
+// start begins the read of key with f, its first caller, already
+// following it: the read must not see itself without callers (and stop),
+// nor without their deadline. Called with r.mu held.
+func (r *Registry) start(ctx context.Context, key string, q hss.Query, src Lister, f *follower) *entry {
+	e := &entry{key: key, changed: make(chan struct{}), followers: map[*follower]struct{}{}, total: -1, maxBytes: r.opts.MaxBytes}
 	e.ctx = &sharedCtx{Context: context.WithoutCancel(ctx), e: e, done: make(chan struct{})}
+	if !e.join(ctx, f) {
+		panic("reads: a new read refused its first caller")
+	}
 	r.entries[key] = e
 	go func() {
 		rctx := hss.WithTotal(e.ctx, e.setTotal)
@@ -196,6 +206,9 @@ type entry struct {
 	total     int64 // the window's total_num once known; -1 before
 	followers map[*follower]struct{}
 	closing   bool // offer has told the read to stop: no one joins any more
+	maxBytes  int64
+	trimmed   int  // pages dropped from the front: over maxBytes, those every follower took
+	overflow  bool // over maxBytes: not kept, no one joins any more
 	done      bool
 	res       *hss.Result
 	err       error
@@ -221,7 +234,7 @@ func (e *entry) broadcastLocked() {
 func (e *entry) join(ctx context.Context, f *follower) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.closing || e.done || e.ctx.Err() != nil {
+	if e.closing || e.done || e.overflow || e.ctx.Err() != nil {
 		return false
 	}
 	if d, ok := ctx.Deadline(); ok {
@@ -280,6 +293,7 @@ func (e *entry) offer(page []hss.Record) bool {
 			return false
 		}
 		if !behind {
+			e.trimLocked()
 			return true
 		}
 		ch := e.changed
@@ -293,6 +307,26 @@ func (e *entry) offer(page []hss.Record) bool {
 			e.closing = true
 			return false
 		}
+	}
+}
+
+// trimLocked bounds a read's memory: past maxBytes it will not be kept,
+// no caller joins it any more, and the pages every follower has taken are
+// dropped, so a long read held by its callers does not grow with its
+// window (a counting read keeps no records at all).
+func (e *entry) trimLocked() {
+	if e.bytes <= e.maxBytes {
+		return
+	}
+	e.overflow = true
+	low := len(e.pages)
+	for f := range e.followers {
+		if !f.stopped {
+			low = min(low, f.pos)
+		}
+	}
+	for ; e.trimmed < low; e.trimmed++ {
+		e.pages[e.trimmed] = nil
 	}
 }
 
@@ -343,44 +377,59 @@ func (e *entry) follow(ctx context.Context, f *follower, visit hss.Visitor) (*hs
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return nil, e.abandon(f, ctx.Err(), read)
+			if err, left := e.abandon(f, ctx.Err(), read); left {
+				return nil, err
+			}
+			// The read ended meanwhile: its result is f's.
 		}
 	}
 }
 
-// abandon takes f off the read when its own context ends. The last caller
-// to leave cancels the read with its own cause, and returns the read's
-// error, which says where the read was (the page it waited for); one that
-// leaves the read to others says how far it got.
-func (e *entry) abandon(f *follower, cause error, read int64) error {
+// abandon takes f off the read when its own context ends, unless the
+// read has ended (left is false: the result is there to take). The last
+// caller to leave cancels the read with its own cause, and returns the
+// read's error, which says where the read was (the page it waited for);
+// one that leaves the read to others says how far it got. Deciding and
+// leaving under one lock, no two callers both take themselves for last.
+func (e *entry) abandon(f *follower, cause error, read int64) (err error, left bool) {
 	e.mu.Lock()
-	last := len(e.followers) == 1 && !e.done
-	total := e.total
+	if e.done {
+		e.mu.Unlock()
+		return nil, false
+	}
+	f.left = true
+	delete(e.followers, f)
+	last := len(e.followers) == 0
 	if last {
 		e.ctx.cancelWith(cause) // under e.mu: no one joins a cancelled read
 	}
+	total := e.total
+	e.broadcastLocked()
 	e.mu.Unlock()
-	e.leave(f)
 	if !last {
-		return fmt.Errorf("%w: it left the read it shares with other data sources of the same query after %d of the window's %d records",
-			cause, read, total)
+		n := "not yet known"
+		if total >= 0 {
+			n = fmt.Sprint(total)
+		}
+		return fmt.Errorf("%w: it left the read it shares with other data sources of the same query after %d records (the window's count: %s)",
+			cause, read, n), true
 	}
 	t := time.NewTimer(5 * time.Second) // a read honours its context within milliseconds
 	defer t.Stop()
 	for {
 		e.mu.Lock()
-		done, err, ch := e.done, e.err, e.changed
+		done, rerr, ch := e.done, e.err, e.changed
 		e.mu.Unlock()
 		if done {
-			if err != nil && errors.Is(err, cause) {
-				return err
+			if rerr != nil && errors.Is(rerr, cause) {
+				return rerr, true
 			}
-			return cause
+			return cause, true
 		}
 		select {
 		case <-ch:
 		case <-t.C:
-			return cause
+			return cause, true
 		}
 	}
 }

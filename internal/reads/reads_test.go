@@ -428,3 +428,36 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A read past MaxBytes drops the pages its callers have taken, so a late
+// caller cannot replay them: it reads for itself, and both get the window.
+func TestOverflowingReadIsNotJoined(t *testing.T) {
+	src := newFake(4, 3)
+	src.gate = make(chan struct{})
+	l := New(Options{MaxBytes: 10}).Lister("scope", src)
+	var a, b []hss.Record
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := l.WalkClusterAuditLogs(context.Background(), query, collect(&a, 0)); err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor(t, func() bool { return src.calls.Load() == 1 })
+	src.gate <- struct{}{} // page 1: past the bound
+	src.gate <- struct{}{} // page 2: page 1 is dropped
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := l.WalkClusterAuditLogs(context.Background(), query, collect(&b, 0)); err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor(t, func() bool { return src.calls.Load() == 2 })
+	close(src.gate)
+	wg.Wait()
+	if !reflect.DeepEqual(a, all(src)) || !reflect.DeepEqual(b, all(src)) {
+		t.Fatalf("records: %d and %d, want %d each", len(a), len(b), len(all(src)))
+	}
+}
