@@ -130,26 +130,26 @@ func TestAccClusterAuditLogs_filterAndMaxResults(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      eventConfig(url, "filter = { resources = [] }"),
+			Config:      eventConfig(url, "filter { resources = [] }"),
 			ExpectError: regexp.MustCompile(`(?s)filter.resources\s+list\s+must\s+contain\s+at\s+least\s+1`),
 		}, {
 			Config:      eventConfig(url, "max_results = 0"),
 			ExpectError: regexp.MustCompile(`Attribute max_results value must be at least 1, got: 0`),
 		}, {
-			Config: eventConfig(url, `filter = { resources = ["secrets"], exclude_usernames = ["system:serviceaccount:ci:deployer"] }`),
+			Config: eventConfig(url, "filter {\n resources = [\"secrets\"]\n exclude_usernames = [\"system:serviceaccount:ci:deployer\"]\n}"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, list, auditIDs("ev-0", "ev-3")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_num"), knownvalue.Int64Exact(6)),
 			},
 		}, {
-			Config:            eventConfig(url, `filter = { resources = ["pods/exec"] }`),
+			Config:            eventConfig(url, `filter { resources = ["pods/exec"] }`),
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, list, auditIDs("ev-2"))},
 		}, {
-			Config:            eventConfig(url, `filter = { usernames = ["admin", "alice@example.com"], namespaces = ["shop"] }`),
+			Config:            eventConfig(url, "filter {\n usernames = [\"admin\", \"alice@example.com\"]\n namespaces = [\"shop\"]\n}"),
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, list, auditIDs("ev-4"))},
 		}, {
 			// A filter never matches free text.
-			Config:            eventConfig(url, `filter = { exclude_usernames = ["nobody"] }`),
+			Config:            eventConfig(url, `filter { exclude_usernames = ["nobody"] }`),
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, list, auditIDs("ev-0", "ev-1", "ev-2", "ev-3", "ev-4"))},
 		}, {
 			// max_results stops the read: 2 records kept, 1 page of 2 read.
@@ -167,7 +167,7 @@ func TestAccClusterAuditLogs_filterAndMaxResults(t *testing.T) {
 			},
 		}, {
 			// max_results counts matches, not records.
-			Config:            eventConfig(url, "max_results = 1\nlimit = 2\nfilter = { resources = [\"pods\"] }"),
+			Config:            eventConfig(url, "max_results = 1\nlimit = 2\nfilter { resources = [\"pods\"] }"),
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, list, auditIDs("ev-2"))},
 		}},
 	})

@@ -1,20 +1,73 @@
 package auditlogs
 
 import (
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
 )
 
+// decisionAnnotation is where the API server writes the authorizer's
+// decision ("allow", "forbid").
+const decisionAnnotation = "authorization.k8s.io/decision"
+
 // filterSpec narrows records by their parsed event, after paging: the API
 // has no such filters. A record whose content is not an audit event never
-// matches a filter.
+// matches a filter. Every criterion given must hold; within one, any value.
 type filterSpec struct {
-	usernames        map[string]bool
-	namespaces       map[string]bool
-	resources        map[string]bool // "secrets", or "pods/exec" for a subresource
-	excludeUsernames map[string]bool
+	usernames, excludeUsernames   patterns
+	namespaces, excludeNamespaces patterns
+	userGroups                    patterns
+	resources                     map[string]bool // "secrets", or "pods/exec" for a subresource
+	verbs, stages, decisions      map[string]bool
+	responseCodes                 map[int64]bool
+}
+
+// patterns are values matched exactly, or as prefixes when they end in
+// "*" ("prod-*", "system:serviceaccount:*"; "*" alone matches anything).
+type patterns struct {
+	exact    map[string]bool
+	prefixes []string
+	set      bool
+}
+
+func patternsOf(vs []string) patterns {
+	p := patterns{set: len(vs) > 0}
+	for _, v := range vs {
+		if prefix, ok := strings.CutSuffix(v, "*"); ok {
+			p.prefixes = append(p.prefixes, prefix)
+			continue
+		}
+		if p.exact == nil {
+			p.exact = map[string]bool{}
+		}
+		p.exact[v] = true
+	}
+	slices.Sort(p.prefixes)
+	return p
+}
+
+func (p patterns) match(s string) bool {
+	if p.exact[s] {
+		return true
+	}
+	for _, pre := range p.prefixes {
+		if strings.HasPrefix(s, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAny says whether any of ss matches.
+func (p patterns) matchAny(ss []string) bool {
+	for _, s := range ss {
+		if p.match(s) {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *filterSpec) match(ev *k8saudit.Event) bool {
@@ -25,17 +78,20 @@ func (f *filterSpec) match(ev *k8saudit.Event) bool {
 		return false
 	}
 	user := ev.User.Username
-	if len(f.usernames) > 0 && !f.usernames[user] {
-		return false
-	}
-	if f.excludeUsernames[user] {
-		return false
-	}
 	var ref k8saudit.ObjectReference
 	if ev.ObjectRef != nil {
 		ref = *ev.ObjectRef
 	}
-	if len(f.namespaces) > 0 && !f.namespaces[ref.Namespace] {
+	switch {
+	case f.usernames.set && !f.usernames.match(user),
+		f.excludeUsernames.match(user),
+		f.userGroups.set && !f.userGroups.matchAny(ev.User.Groups),
+		f.namespaces.set && !f.namespaces.match(ref.Namespace),
+		f.excludeNamespaces.match(ref.Namespace),
+		len(f.verbs) > 0 && !f.verbs[ev.Verb],
+		len(f.stages) > 0 && !f.stages[ev.Stage],
+		len(f.decisions) > 0 && !f.decisions[ev.Annotations[decisionAnnotation]],
+		len(f.responseCodes) > 0 && (ev.ResponseCode == nil || !f.responseCodes[*ev.ResponseCode]):
 		return false
 	}
 	if len(f.resources) == 0 || f.resources[ref.Resource] {
@@ -49,25 +105,45 @@ func (f *filterSpec) key() string {
 	if f == nil {
 		return ""
 	}
+	codes := make([]string, 0, len(f.responseCodes))
+	for c := range f.responseCodes {
+		codes = append(codes, strconv.FormatInt(c, 10))
+	}
 	var parts []string
 	for _, s := range []struct {
 		name string
-		set  map[string]bool
-	}{{"u", f.usernames}, {"n", f.namespaces}, {"r", f.resources}, {"x", f.excludeUsernames}} {
-		vals := make([]string, 0, len(s.set))
-		for v := range s.set {
-			vals = append(vals, v)
-		}
-		sort.Strings(vals)
-		parts = append(parts, s.name+"="+strings.Join(quoteAll(vals), ","))
+		vals []string
+	}{
+		{"u", f.usernames.values()}, {"x", f.excludeUsernames.values()}, {"n", f.namespaces.values()},
+		{"xn", f.excludeNamespaces.values()}, {"g", f.userGroups.values()}, {"r", keys(f.resources)},
+		{"v", keys(f.verbs)}, {"s", keys(f.stages)}, {"d", keys(f.decisions)}, {"c", codes},
+	} {
+		slices.Sort(s.vals)
+		parts = append(parts, s.name+"="+strings.Join(quoteAll(s.vals), ","))
 	}
 	return strings.Join(parts, ";")
+}
+
+func (p patterns) values() []string {
+	out := keys(p.exact)
+	for _, pre := range p.prefixes {
+		out = append(out, pre+"*")
+	}
+	return out
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 func quoteAll(vs []string) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		out[i] = `"` + strings.ReplaceAll(v, `"`, `\"`) + `"`
+		out[i] = strconv.Quote(v)
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func TestAccClusterAuditLogs_malformedEvents(t *testing.T) {
 			},
 			{
 				// The crafted events cannot pass for alice's: only her two real ones match.
-				Config: malformedConfig(url, `filter = { usernames = ["alice"] }`),
+				Config: malformedConfig(url, `filter { usernames = ["alice"] }`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("malformed_num"), knownvalue.Int64Exact(4)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("data_list"), knownvalue.ListExact([]knownvalue.Check{

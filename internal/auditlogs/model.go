@@ -32,6 +32,9 @@ type model struct {
 	Filter              *filterModel   `tfsdk:"filter"`
 	StrictEvents        types.Bool     `tfsdk:"strict_events"`
 	ContentMode         types.String   `tfsdk:"content_mode"`
+	GroupBy             []string       `tfsdk:"group_by"`
+	IncludeRecords      types.Bool     `tfsdk:"include_records"`
+	GroupCounts         types.List     `tfsdk:"group_counts"` // null in configuration; state is built by result.go
 	TotalNum            types.Int64    `tfsdk:"total_num"`
 	MalformedNum        types.Int64    `tfsdk:"malformed_num"`
 	DataList            types.List     `tfsdk:"data_list"` // null in configuration; state is built by result.go
@@ -39,10 +42,16 @@ type model struct {
 }
 
 type filterModel struct {
-	Usernames        []string `tfsdk:"usernames"`
-	ExcludeUsernames []string `tfsdk:"exclude_usernames"`
-	Namespaces       []string `tfsdk:"namespaces"`
-	Resources        []string `tfsdk:"resources"`
+	Usernames         []string `tfsdk:"usernames"`
+	ExcludeUsernames  []string `tfsdk:"exclude_usernames"`
+	UserGroups        []string `tfsdk:"user_groups"`
+	Namespaces        []string `tfsdk:"namespaces"`
+	ExcludeNamespaces []string `tfsdk:"exclude_namespaces"`
+	Resources         []string `tfsdk:"resources"`
+	Verbs             []string `tfsdk:"verbs"`
+	ResponseCodes     []int64  `tfsdk:"response_codes"`
+	Decisions         []string `tfsdk:"decisions"`
+	Stages            []string `tfsdk:"stages"`
 }
 
 // applyDefaults fills the optional+computed arguments the user left out,
@@ -80,7 +89,7 @@ func (m *model) query() hss.Query {
 		HostName:            m.HostName.ValueString(),
 		HostID:              m.HostID.ValueString(),
 		HostIP:              m.HostIP.ValueString(),
-		Verb:                m.Verb.ValueString(),
+		Verb:                m.apiVerb(),
 		LineNum:             m.LineNum.ValueString(),
 		Limit:               m.Limit.ValueInt64(),
 		Offset:              m.Offset.ValueInt64(),
@@ -92,18 +101,37 @@ func (m *model) narrowing() narrowing {
 	n := narrowing{maxResults: m.MaxResults.ValueInt64(), strict: m.StrictEvents.ValueBool(), content: m.ContentMode.ValueString()}
 	if f := m.Filter; f != nil {
 		n.filter = &filterSpec{
-			usernames: setOf(f.Usernames), excludeUsernames: setOf(f.ExcludeUsernames),
-			namespaces: setOf(f.Namespaces), resources: setOf(f.Resources),
+			usernames: patternsOf(f.Usernames), excludeUsernames: patternsOf(f.ExcludeUsernames),
+			namespaces: patternsOf(f.Namespaces), excludeNamespaces: patternsOf(f.ExcludeNamespaces),
+			userGroups: patternsOf(f.UserGroups), resources: setOf(f.Resources),
+			verbs: setOf(f.Verbs), stages: setOf(f.Stages), decisions: setOf(f.Decisions),
+		}
+		if len(f.ResponseCodes) > 0 {
+			n.filter.responseCodes = map[int64]bool{}
+			for _, c := range f.ResponseCodes {
+				n.filter.responseCodes[c] = true
+			}
 		}
 	}
+	n.groupBy = m.GroupBy
+	n.noRecords = !m.IncludeRecords.IsNull() && !m.IncludeRecords.ValueBool()
 	return n
+}
+
+// apiVerb is the verb sent: verb, else filter.verbs when it holds one
+// value (the service then filters, and the read makes fewer calls).
+func (m *model) apiVerb() string {
+	if v := m.Verb.ValueString(); v != "" || m.Filter == nil || len(m.Filter.Verbs) != 1 {
+		return v
+	}
+	return m.Filter.Verbs[0]
 }
 
 // queryID is a stable digest of what was asked, so the id changes only
 // when the query does and dependents do not churn between plans.
 func queryID(region string, q hss.Query, n narrowing) string {
 	parts := []string{
-		strconv.FormatInt(n.maxResults, 10), n.filter.key(), n.content,
+		strconv.FormatInt(n.maxResults, 10), n.filter.key(), n.content, strings.Join(n.groupBy, "+"), strconv.FormatBool(n.noRecords),
 		region, q.ClusterID, strconv.FormatInt(q.StartTime, 10), strconv.FormatInt(q.EndTime, 10),
 		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb, q.LineNum,
 		strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),

@@ -82,8 +82,8 @@ func TestQueryIDIsStableAndDistinct(t *testing.T) {
 	}
 	for name, n := range map[string]narrowing{
 		"max_results": {maxResults: 5},
-		"filter":      {filter: &filterSpec{usernames: setOf([]string{"a"})}},
-		"filter2":     {filter: &filterSpec{excludeUsernames: setOf([]string{"a"})}},
+		"filter":      {filter: &filterSpec{usernames: patternsOf([]string{"a"})}},
+		"filter2":     {filter: &filterSpec{excludeUsernames: patternsOf([]string{"a"})}},
 		"empty":       {filter: &filterSpec{}},
 	} {
 		id := queryID("r", q, n)

@@ -23,8 +23,10 @@ type row struct {
 type narrowing struct {
 	maxResults int64 // 0: no limit
 	filter     *filterSpec
-	strict     bool   // malformed events fail the read
-	content    string // content_mode: ContentRedacted, ContentRaw or ContentNone
+	strict     bool     // malformed events fail the read
+	content    string   // content_mode: ContentRedacted, ContentRaw or ContentNone
+	groupBy    []string // group_by keys; none: no counting
+	noRecords  bool     // include_records = false: no rows are kept
 }
 
 // The values of content_mode.
@@ -43,6 +45,7 @@ type outcome struct {
 	total     int64
 	malformed malformedRecords
 	warnings  []warning
+	groups    []*group // with group_by: the counts, sorted; nil without
 }
 
 // malformedRecords are the records read whose content claims to be an
@@ -115,11 +118,14 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 	var stateBytes int64
 	var tooLarge *StateTooLargeError
 	budget := stateBudget.Load()
+	groups := newGrouper(n.groupBy)
+	var kept int64 // records that passed filter and count against max_results
 	res, err := l.WalkClusterAuditLogs(ctx, q, func(page []hss.Record) bool {
 		for _, r := range page {
 			ev, kind := k8saudit.Parse(r.Content)
 			matched := n.filter.match(ev)
-			if matched && n.maxResults > 0 && int64(len(out.rows)) >= n.maxResults {
+			full := n.maxResults > 0 && kept >= n.maxResults
+			if matched && full && groups == nil {
 				extra = true // beyond max_results: neither kept nor counted
 				break
 			}
@@ -128,6 +134,17 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 			}
 			if !matched {
 				continue
+			}
+			if groups != nil {
+				groups.add(&r, ev) // every match of the window, max_results or not
+			}
+			if full {
+				extra = true
+				continue
+			}
+			kept++
+			if n.noRecords {
+				continue // include_records = false: counted, not kept
 			}
 			// The event is the original's; the content kept is the mode's.
 			// r is this read's copy: the records of a shared read stay as
@@ -149,7 +166,10 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 				return false
 			}
 		}
-		return !extra && (n.maxResults == 0 || int64(len(out.rows)) < n.maxResults)
+		if groups != nil {
+			return true // counts cover the whole window
+		}
+		return !extra && (n.maxResults == 0 || kept < n.maxResults)
 	})
 	if err != nil {
 		return outcome{}, err
@@ -159,6 +179,9 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 		return outcome{}, tooLarge
 	}
 	out.total = res.TotalNum
+	if groups != nil {
+		out.groups = groups.sorted()
+	}
 	if m := out.malformed; m.n > 0 {
 		if n.strict {
 			return outcome{}, &MalformedEventsError{m}
@@ -178,6 +201,11 @@ func readRows(ctx context.Context, l Lister, q hss.Query, n narrowing) (outcome,
 			"data_list holds the first %d matching records (max_results = %d) and the read stopped there, "+
 				"after %d of the window's %d records: more may match. Raise max_results or narrow the window to see them all.",
 			n.maxResults, n.maxResults, res.Read, res.TotalNum)})
+	}
+	if n.maxResults > 0 && groups != nil && extra && !n.noRecords {
+		out.warnings = append(out.warnings, warning{"Audit-log list truncated at max_results", fmt.Sprintf(
+			"data_list holds the first %d matching records (max_results = %d); group_counts counts every matching record of the window.",
+			n.maxResults, n.maxResults)})
 	}
 	return out, nil
 }

@@ -73,7 +73,7 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 	// The configuration's few values go through tftypes' own encoding.
 	encoded := make(map[string][]byte, len(t.stateNames))
 	for _, name := range t.stateNames {
-		if name == "data_list" {
+		if name == "data_list" || name == "group_counts" {
 			continue
 		}
 		dv, err := tfprotov6.NewDynamicValue(t.state.AttributeTypes[name], attrs[name])
@@ -86,10 +86,10 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 	// its exact size: growing it by doubling cost a third of the encoding's
 	// time and twice its memory at the peak.
 	counter := writer{count: true}
-	counter.state(t.stateNames, encoded, out.rows)
+	counter.state(t.stateNames, encoded, out)
 	buf := bytes.NewBuffer(make([]byte, 0, counter.n))
 	w := writer{enc: msgpack.NewEncoder(buf), buf: buf}
-	w.state(t.stateNames, encoded, out.rows)
+	w.state(t.stateNames, encoded, out)
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -98,18 +98,51 @@ func stateMsgPack(ctx context.Context, config tftypes.Value, m *model, id string
 
 // state writes the state object: data_list from the rows, every other
 // attribute as already encoded.
-func (w *writer) state(names []string, encoded map[string][]byte, rows []row) {
+func (w *writer) state(names []string, encoded map[string][]byte, out outcome) {
 	w.mapLen(len(names))
 	for _, name := range names {
 		w.str(name)
-		if name == "data_list" {
-			w.arrayLen(len(rows))
-			for i := range rows {
-				w.record(&rows[i])
+		switch name {
+		case "data_list":
+			w.arrayLen(len(out.rows))
+			for i := range out.rows {
+				w.record(&out.rows[i])
 			}
-			continue
+		case "group_counts":
+			w.groupCounts(out.groups)
+		default:
+			w.raw(encoded[name])
 		}
-		w.raw(encoded[name])
+	}
+}
+
+// groupCounts writes group_counts: null without group_by (groups nil),
+// else one object per group, attributes in name order as tftypes writes
+// them.
+func (w *writer) groupCounts(groups []*group) {
+	if groups == nil {
+		w.null()
+		return
+	}
+	w.arrayLen(len(groups))
+	for _, g := range groups {
+		w.mapLen(6)
+		w.str("count")
+		w.num(g.count)
+		w.str("first_time")
+		w.num(g.first)
+		w.str("first_time_rfc3339")
+		w.str(functions.FormatUnixMilli(g.first))
+		w.str("key")
+		w.mapLen(len(g.values))
+		for i, k := range g.keys {
+			w.str(k)
+			w.str(g.values[i])
+		}
+		w.str("last_time")
+		w.num(g.last)
+		w.str("last_time_rfc3339")
+		w.str(functions.FormatUnixMilli(g.last))
 	}
 }
 

@@ -40,10 +40,10 @@ func TestWriterCountsExactly(t *testing.T) {
 		encoded := map[string][]byte{"id": {0xa1, 'x'}, "total_num": {0x07}}
 		names := []string{"data_list", "id", "total_num"}
 		counter := writer{count: true}
-		counter.state(names, encoded, set)
+		counter.state(names, encoded, outcome{rows: set})
 		var buf bytes.Buffer
 		w := writer{enc: msgpack.NewEncoder(&buf), buf: &buf}
-		w.state(names, encoded, set)
+		w.state(names, encoded, outcome{rows: set})
 		if w.err != nil {
 			t.Fatal(w.err)
 		}
@@ -57,10 +57,10 @@ func TestWriterCountsExactly(t *testing.T) {
 	// 65536 rows: the array header's widest form.
 	many := make([]row, 65536)
 	counter := writer{count: true}
-	counter.state([]string{"data_list"}, nil, many)
+	counter.state([]string{"data_list"}, nil, outcome{rows: many})
 	var buf bytes.Buffer
 	w := writer{enc: msgpack.NewEncoder(&buf), buf: &buf}
-	w.state([]string{"data_list"}, nil, many)
+	w.state([]string{"data_list"}, nil, outcome{rows: many})
 	if counter.n != buf.Len() {
 		t.Fatalf("65536 rows: counted %d bytes, wrote %d", counter.n, buf.Len())
 	}

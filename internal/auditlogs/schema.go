@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
 )
 
 const (
@@ -94,17 +95,32 @@ func Schema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Stop reading once this many records (after `filter`) are in `data_list`, with a warning when the window holds more. " +
 					"Applied by the provider, not the service. Default: no limit, every page is read.",
 			},
-			"filter": schema.SingleNestedAttribute{
+			"group_by": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.ValueStringsAre(stringvalidator.OneOf(GroupKeys...))},
+				MarkdownDescription: "Count the window's records that pass `filter` by these keys, into `group_counts`: any of `user`, `verb`, " +
+					"`resource` (a subresource as `pods/exec`), `namespace`, `response_code`, `source_ip` (the first of `event.source_ips`), " +
+					"`user_agent`, `stage`, `cluster_type`, `host_name`. With it the read does not stop at `max_results`: counts cover the whole window. " +
+					"A request audited at several stages (`RequestReceived`, `ResponseComplete`) counts once per stage; `filter { stages = [...] }` narrows to one.",
+			},
+			"include_records": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Keep only records whose parsed `event` matches every criterion given. Applied by the provider after paging " +
-					"(the API has no such filters), so the pages of the whole window are still read. Records whose content is not a " +
-					"Kubernetes audit event never match a filter.",
-				Attributes: map[string]schema.Attribute{
-					"usernames":         filterList("Keep events by these users (`event.user.username`), e.g. `alice@example.com` or `system:serviceaccount:ci:deployer`."),
-					"exclude_usernames": filterList("Drop events by these users, e.g. the CI robot's service account."),
-					"namespaces":        filterList("Keep events on objects in these namespaces (`event.object_ref.namespace`)."),
-					"resources":         filterList("Keep events on these resources (`event.object_ref.resource`, e.g. `secrets`); `resource/subresource` (e.g. `pods/exec`) matches a subresource."),
-				},
+				MarkdownDescription: "Whether `data_list` holds the records. `false` leaves it empty and still reads the whole window for `total_num` " +
+					"and `group_counts`, in memory that does not grow with the window: the way to count a week or a month. Default: `true`.",
+			},
+			"group_counts": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "With `group_by`: one element per distinct key, the most frequent first (then by key), each with the number of " +
+					"records and the time of the first and last. Null without `group_by`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"key": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "The group's value of each `group_by` key; `\"\"` where a record lacks the field (free text has no user)."},
+					"count":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Records in the group."},
+					"first_time":         schema.Int64Attribute{Computed: true, MarkdownDescription: "Time of the group's oldest record, Unix epoch milliseconds."},
+					"last_time":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Time of the group's newest record, Unix epoch milliseconds."},
+					"first_time_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`first_time` as RFC 3339 in UTC."},
+					"last_time_rfc3339":  schema.StringAttribute{Computed: true, MarkdownDescription: "`last_time` as RFC 3339 in UTC."},
+				}},
 			},
 			"content_mode": schema.StringAttribute{
 				Optional: true, Computed: true,
@@ -150,6 +166,49 @@ func Schema(ctx context.Context) schema.Schema {
 					"time_rfc3339": schema.StringAttribute{Computed: true, MarkdownDescription: "`time` as an RFC 3339 timestamp in UTC with always three fractional digits (`2026-11-24T10:00:00.000Z`), so that `sort()` orders these texts as the times; compare with Terraform's own timestamps with `timecmp()`. A time outside the years 0000 to 9999 is clamped to `0000-01-01T00:00:00.000Z` or `9999-12-31T23:59:59.999Z`."},
 					"event":        eventAttribute(),
 				}},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"filter": schema.SingleNestedBlock{
+				MarkdownDescription: "Keep only records whose parsed `event` matches every criterion given (within one, any of its values). " +
+					"Applied by the provider after paging (the API has no such filters), so the pages of the whole window are still read, " +
+					"except that a `verbs` of one value, with no `verb` set, is sent as the API's `verb`. Records whose content is not a " +
+					"Kubernetes audit event never match a filter. A block, so Terraform refuses a mistyped criterion. " +
+					"In `usernames`, `exclude_usernames`, `namespaces`, `exclude_namespaces` and `user_groups` a value ending in `*` " +
+					"matches as a prefix (`prod-*`, `system:serviceaccount:*`).",
+				Attributes: map[string]schema.Attribute{
+					"usernames":          filterList("Keep events by these users (`event.user.username`), e.g. `alice@example.com` or `system:serviceaccount:ci:*`."),
+					"exclude_usernames":  filterList("Drop events by these users, e.g. the CI robot's service account."),
+					"user_groups":        filterList("Keep events by users in any of these groups (`event.user.groups`): `system:unauthenticated` for anonymous requests, `system:masters`, `oidc:*`."),
+					"namespaces":         filterList("Keep events on objects in these namespaces (`event.object_ref.namespace`)."),
+					"exclude_namespaces": filterList("Drop events on objects in these namespaces, e.g. `kube-*`."),
+					"resources": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)), resourceNames{}},
+						MarkdownDescription: "Keep events on these resources (`event.object_ref.resource`, the lower-case plural: `secrets`, `pods`); " +
+							"a resource also matches its subresources (`pods` matches `pods/exec`), and `resource/subresource` (`pods/exec`) only that subresource.",
+					},
+					"verbs": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(hss.Verbs...))},
+						MarkdownDescription: "Keep events of these verbs (`event.verb`); one value, with `verb` unset, is sent as the API's `verb`, which makes fewer calls.",
+					},
+					"response_codes": schema.ListAttribute{
+						Optional: true, ElementType: types.Int64Type,
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueInt64sAre(int64validator.Between(100, 599))},
+						MarkdownDescription: "Keep events answered with these HTTP status codes (`event.response_code`), e.g. `[401, 403]`.",
+					},
+					"decisions": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf("allow", "forbid"))},
+						MarkdownDescription: "Keep events with these authorization decisions (the `authorization.k8s.io/decision` annotation): `allow`, `forbid`.",
+					},
+					"stages": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(k8saudit.Stages...))},
+						MarkdownDescription: "Keep events of these stages (`event.stage`): `RequestReceived`, `ResponseStarted`, `ResponseComplete`, `Panic`.",
+					},
+				},
 			},
 		},
 	}

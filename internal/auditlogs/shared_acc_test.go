@@ -40,7 +40,7 @@ data "hss_cluster_audit_logs" %q {
 	cfg := acctest.ProviderConfig(url, "") +
 		ds("full", end, `timeouts = { read = "10m" }`) +
 		ds("few", end, `max_results = 3`+"\n"+`timeouts = { read = "1m" }`) +
-		ds("filtered", end, `filter = { usernames = ["nobody-at-all"] }`) +
+		ds("filtered", end, `filter { usernames = ["nobody-at-all"] }`) +
 		ds("control", end+1, "")
 
 	calls := func(*terraform.State) error {

@@ -235,3 +235,6 @@ func timestamp(s string) string {
 	out, _ := timefmt.Time(t)
 	return out
 }
+
+// Stages are the stages at which the API server audits a request.
+var Stages = []string{"RequestReceived", "ResponseStarted", "ResponseComplete", "Panic"}

@@ -124,6 +124,17 @@ func TestDirectPathMatchesFramework(t *testing.T) {
 	filterType := dsType.(tftypes.Object).AttributeTypes["filter"].(tftypes.Object)     //nolint:forcetypeassert // schema
 	timeoutsType := dsType.(tftypes.Object).AttributeTypes["timeouts"].(tftypes.Object) //nolint:forcetypeassert // schema
 	fixedID := http.Header{"X-Request-Id": {"req-fixed"}}
+	// filterOf is a filter block with the criteria given, the others null.
+	filterOf := func(kv ...any) tftypes.Value {
+		m := map[string]tftypes.Value{}
+		for name, at := range filterType.AttributeTypes {
+			m[name] = tftypes.NewValue(at, nil)
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1].(tftypes.Value) //nolint:forcetypeassert // test table
+		}
+		return tftypes.NewValue(filterType, m)
+	}
 
 	cases := map[string]struct {
 		attrs  map[string]tftypes.Value
@@ -134,7 +145,9 @@ func TestDirectPathMatchesFramework(t *testing.T) {
 		"awkward records, by cursor": {attrs: with("c1", "limit", num(2)), n: 3},
 		"offset paging":              {attrs: with("c2", "limit", num(10), "enterprise_project_id", text("eps-1")), n: 45},
 		"zero records":               {attrs: with("c2", "verb", text("watch"), "cluster_name", text("nope")), n: 0},
-		"filter":                     {attrs: with("c1", "filter", tftypes.NewValue(filterType, map[string]tftypes.Value{"usernames": strList("zoë@example.com"), "resources": strList("pods/exec"), "namespaces": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil), "exclude_usernames": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil)})), n: 1},
+		"filter":                     {attrs: with("c1", "filter", filterOf("usernames", strList("zoë@example.com"), "resources", strList("pods/exec"))), n: 1},
+		"group counts":               {attrs: with("c2", "group_by", strList("user", "verb"), "include_records", tftypes.NewValue(tftypes.Bool, false), "limit", num(10)), n: 0},
+		"group counts with records":  {attrs: with("c1", "group_by", strList("resource"), "filter", filterOf("verbs", strList("delete", "get"))), n: 1},
 		"max_results warning":        {attrs: with("c2", "max_results", num(15), "limit", num(10)), n: 15, diags: "WARNING: Audit-log list truncated at max_results"},
 		"content redacted":           {attrs: with("c1", "content_mode", text("redacted")), n: 3},
 		"content raw":                {attrs: with("c1", "content_mode", text("raw")), n: 3},

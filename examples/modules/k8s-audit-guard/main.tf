@@ -24,7 +24,7 @@ data "hss_cluster_audit_logs" "window" {
   verb = length(var.forbidden_verbs) == 1 ? var.forbidden_verbs[0] : null
 
   # The rest is filtered by the provider, on the parsed events.
-  filter = {
+  filter {
     resources         = var.forbidden_resources
     namespaces        = length(var.namespaces) > 0 ? var.namespaces : null
     exclude_usernames = length(var.allowed_principals) > 0 ? var.allowed_principals : null
