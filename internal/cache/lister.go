@@ -22,6 +22,10 @@ type Walker interface {
 // planned often does not scatter into ever more files.
 const maxPieces = 8
 
+// maxMergeRecords bounds the window a read merges into one span (see
+// maxPieces): past it, the pieces stay as they are.
+const maxMergeRecords = 200_000
+
 // maxGapBytes bounds the records a gap keeps for writing: a larger gap is
 // handed over as it is read and not stored, so a read's memory does not
 // grow with its window (a counting read over a month, say).
@@ -51,6 +55,8 @@ func NewLister(inner Walker, store *Store, base Scope, settle time.Duration, log
 type piece struct {
 	from, to int64
 	recs     []hss.Record
+	n        int64 // records of a cached piece
+	lazy     bool  // cached, its records not loaded yet
 	gap      *gapRead
 	span     *span // the span the records came from
 }
@@ -99,13 +105,15 @@ type assembly struct {
 	visit           hss.Visitor
 	hook            func(int64)
 
-	pieces    []piece
-	res       hss.Result
-	stopped   bool
-	disorder  string // why the read's records cannot be stored, when they came out of order
-	fault     error  // a record outside the range asked: the read fails
-	cachedN   int64
-	gapsTotal int64
+	pieces      []piece
+	res         hss.Result
+	stopped     bool
+	disorder    string  // why the read's records cannot be stored, when they came out of order
+	fault       error   // a record outside the range asked: the read fails
+	unmergeable bool    // a cached span was read from the service instead: no merge
+	rewrites    []piece // such spans, to write again
+	cachedN     int64
+	gapsTotal   int64
 }
 
 func (a *assembly) run(ctx context.Context) (*hss.Result, error) {
@@ -121,7 +129,7 @@ func (a *assembly) run(ctx context.Context) (*hss.Result, error) {
 			p.gap = startGap(gctx, a.l.inner, gq)
 			gaps = append(gaps, p.gap)
 		} else {
-			a.cachedN += int64(len(p.recs))
+			a.cachedN += p.n
 		}
 	}
 	// Stop the gaps' reads before returning, whatever happens: no call is
@@ -174,14 +182,17 @@ func (a *assembly) run(ctx context.Context) (*hss.Result, error) {
 		a.tell(0)
 	}
 
+	// A window of many pieces is written back as one span: its records are
+	// kept for that while it is read, if they are few enough.
+	merge := len(a.pieces) > maxPieces && a.cachedN+a.gapsTotal <= maxMergeRecords
 	for i := range a.pieces {
 		if a.stopped {
 			break
 		}
 		p := &a.pieces[i]
 		if p.gap == nil {
-			for j := 0; j < len(p.recs) && !a.stopped; j += int(a.q.Limit) {
-				a.emit(p.recs[j:min(j+int(a.q.Limit), len(p.recs))])
+			if err := a.cached(ctx, p, merge); err != nil {
+				return nil, a.failed(err)
 			}
 			continue
 		}
@@ -196,6 +207,57 @@ func (a *assembly) run(ctx context.Context) (*hss.Result, error) {
 		a.store(ctx)
 	}
 	return &a.res, nil
+}
+
+// cached hands over a cached piece, loading a lazy one's span now. A span
+// that no longer loads as its header promised (removed or damaged by
+// another plan since) is read from the service instead. The records are
+// kept afterwards only for a merge.
+func (a *assembly) cached(ctx context.Context, p *piece, merge bool) error {
+	if p.lazy {
+		recs, err := a.l.store.load(a.key, *p.span)
+		if in := within(recs, p.from, p.to); err == nil && int64(len(in)) == p.n {
+			p.recs = in
+		} else {
+			a.l.log.Warn(ctx, "cache file damaged or changed during the read; its span is read from the service", map[string]any{"file": filepath.Base(p.span.path)})
+			if errors.Is(err, ErrInvalid) && !errors.Is(err, errOtherVersion) {
+				a.l.store.remove(*p.span)
+			}
+			a.unmergeable = true
+			q := a.q
+			q.StartTime, q.EndTime = p.from, p.to
+			last := int64(1<<63 - 1)
+			var fresh []hss.Record
+			res, err := a.l.inner.WalkClusterAuditLogs(ctx, q, func(page []hss.Record) bool {
+				if !a.checkOrder(page, &last, p.from, p.to) {
+					return false
+				}
+				if len(fresh) < maxMergeRecords {
+					fresh = append(fresh, page...)
+				}
+				return a.emit(page)
+			})
+			if err == nil {
+				err = a.fault
+			}
+			if err != nil {
+				return err
+			}
+			a.res.Requests += res.Requests
+			a.res.Warnings = append(a.res.Warnings, res.Warnings...)
+			if !res.Stopped && !res.Changed && len(fresh) < maxMergeRecords {
+				a.rewrites = append(a.rewrites, piece{from: p.from, to: p.to, recs: redacted(fresh)})
+			}
+			return nil
+		}
+	}
+	for j := 0; j < len(p.recs) && !a.stopped; j += int(a.q.Limit) {
+		a.emit(p.recs[j:min(j+int(a.q.Limit), len(p.recs))])
+	}
+	if !merge {
+		p.recs = nil
+	}
+	return nil
 }
 
 // tell gives the reader the window's count, once the tail's is known.
@@ -296,10 +358,22 @@ func (a *assembly) plan(ctx context.Context) {
 			}
 		}
 		if best != nil {
+			lo := max(best.from, from)
+			if best.from >= from && best.to == p {
+				// Wholly in the window: its header counts it, and its
+				// records are loaded when their turn comes, so a long
+				// window's spans are never all in memory at once.
+				n, err := a.l.store.count(a.key, *best)
+				if err == nil {
+					a.pieces = append(a.pieces, piece{from: lo, to: p, n: n, lazy: true, span: best})
+					p = lo - 1
+					continue
+				}
+			}
 			recs, err := a.l.store.load(a.key, *best)
 			if err == nil {
-				lo := max(best.from, from)
-				a.pieces = append(a.pieces, piece{from: lo, to: p, recs: within(recs, lo, p), span: best})
+				in := within(recs, lo, p)
+				a.pieces = append(a.pieces, piece{from: lo, to: p, recs: in, n: int64(len(in)), span: best})
 				p = lo - 1
 				continue
 			}
@@ -358,7 +432,7 @@ func (a *assembly) store(ctx context.Context) {
 		return
 	}
 	var writes []piece
-	whole := len(a.pieces) > maxPieces // merge the settled part into one span
+	whole := len(a.pieces) > maxPieces && !a.unmergeable && a.cachedN+a.gapsTotal <= maxMergeRecords // merge the settled part into one span
 	for _, p := range a.pieces {
 		if g := p.gap; g != nil && (g.over || g.res.Changed) {
 			// Too large to keep, or the window changed while it was read
@@ -370,6 +444,7 @@ func (a *assembly) store(ctx context.Context) {
 			writes = append(writes, piece{from: p.from, to: p.to, recs: redacted(p.gap.recs)})
 		}
 	}
+	writes = append(writes, a.rewrites...)
 	if whole {
 		var all []hss.Record
 		for _, p := range a.pieces {

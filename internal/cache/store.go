@@ -249,6 +249,31 @@ func (s *Store) load(key string, sp span) ([]hss.Record, error) {
 	return recs, nil
 }
 
+// count is the number of records a span's header announces: enough to
+// plan a read, whose load of the span later checks the whole file.
+func (s *Store) count(key string, sp span) (int64, error) {
+	f, err := os.Open(sp.path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	var h header
+	if err := json.NewDecoder(io.LimitReader(zr, 4<<10)).Decode(&h); err != nil {
+		return 0, fmt.Errorf("%w: header: %v", ErrInvalid, err)
+	}
+	switch {
+	case h.Format != Format || h.Version != Version:
+		return 0, fmt.Errorf("%w: %w", ErrInvalid, errOtherVersion)
+	case h.Key != key || h.From != sp.from || h.To != sp.to || h.Records < 0 || h.Records > hss.MaxTotalNum:
+		return 0, fmt.Errorf("%w: header does not match its name", ErrInvalid)
+	}
+	return int64(h.Records), nil
+}
+
 // save writes the records of key in [from, to] as one span: to a
 // temporary file, renamed into place, so that no reader sees it in part.
 func (s *Store) save(key string, from, to int64, recs []hss.Record) (err error) {
