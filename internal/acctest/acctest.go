@@ -86,7 +86,8 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 // providerEnv are the environment variables the provider reads.
 var providerEnv = []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
 	"HW_PROJECT_ID", "HW_ENTERPRISE_PROJECT_ID", "HW_CLOUD", "HW_INSECURE", "HW_MAX_RETRIES", "HW_MAX_CONCURRENCY", "HW_MAX_REQUESTS_PER_SECOND",
-	"HW_SHARED_CONFIG_FILE", "HW_PROFILE", "HW_AUTH_URL", "HW_METADATA_ENDPOINT", "HW_ASSUME_ROLE_AGENCY_NAME", "HW_ASSUME_ROLE_DOMAIN_NAME"}
+	"HW_SHARED_CONFIG_FILE", "HW_PROFILE", "HW_AUTH_URL", "HW_METADATA_ENDPOINT", "HW_ASSUME_ROLE_AGENCY_NAME", "HW_ASSUME_ROLE_DOMAIN_NAME",
+	"HW_SETTLE_DELAY", "HW_CACERT_FILE", "HW_CACHE_DIR", "HW_CONTENT_MODE"}
 
 // ClosedEndpoint refuses connections at once: the metadata service of the
 // tests, unless a test serves one.

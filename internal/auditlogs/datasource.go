@@ -15,38 +15,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/cache"
-	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
-// Lister reads an audit-log window, page by page.
-type Lister interface {
-	WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hss.Visitor) (*hss.Result, error)
-}
-
-// ProviderData is what the provider hands its data sources.
-type ProviderData struct {
-	Region              string
-	EnterpriseProjectID string
-	CredentialSource    string // where the credentials came from, for 401 diagnostics
-	MaxRetries          int
-	ContentMode         string // the provider's content_mode; "" is ContentRedacted
-	// ClientFor returns the client of a region ("" or the provider's region).
-	ClientFor func(ctx context.Context, region string) (Lister, error)
-	// Redact masks the credentials in a text bound for a diagnostic (a
-	// service's error message may quote an access key); nil leaves it.
-	Redact func(string) string
-	// Unknown names provider attributes unknown when the provider was
-	// configured; a read cannot proceed until they are known.
-	Unknown []string
-}
-
-func (p *ProviderData) redact(s string) string {
-	if p.Redact == nil {
-		return s
-	}
-	return p.Redact(s)
-}
+// Lister and ProviderData are the provider's, shared by its data sources.
+type (
+	Lister       = providerdata.Lister
+	ProviderData = providerdata.Data
+)
 
 var (
 	_ datasource.DataSourceWithConfigure        = (*dataSource)(nil)
@@ -139,7 +116,7 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 	q, n := m.query(), m.narrowing()
 	client, err := data.ClientFor(ctx, m.Region.ValueString())
 	if err != nil {
-		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", data.redact(err.Error())+".")
+		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", data.RedactText(err.Error())+".")
 		return nil, diags
 	}
 	timeout, d := m.Timeouts.Read(ctx, defaultReadTimeout)
@@ -156,12 +133,12 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 	out, err := readRows(ctx, client, q, n)
 	if err != nil {
 		summary, detail := explain(err, q, data, timeout)
-		diags.AddError(data.redact(summary), data.redact(detail))
+		diags.AddError(data.RedactText(summary), data.RedactText(detail))
 		return nil, diags
 	}
 	for _, w := range out.warnings {
 		// They may quote what the service sent (a line_num, say).
-		diags.AddWarning(data.redact(safetext.Escape(w.summary)), data.redact(safetext.Escape(w.detail)))
+		diags.AddWarning(data.RedactText(safetext.Escape(w.summary)), data.RedactText(safetext.Escape(w.detail)))
 	}
 	state, err := stateMsgPack(ctx, cfg.Raw, &m, queryID(m.Region.ValueString(), q, n), out)
 	if err != nil {

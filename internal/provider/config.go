@@ -20,6 +20,7 @@ import (
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 	"github.com/hss-tf/terraform-provider-hss/internal/reads"
 )
 
@@ -86,7 +87,7 @@ func resolve(v types.String, attr string, e env, keys ...string) setting {
 
 // configure resolves the provider's settings and builds what the data
 // sources need. It returns nil when diags holds an error.
-func configure(ctx context.Context, m providerModel, e env, version, tfVersion string, diags *diag.Diagnostics) *auditlogs.ProviderData {
+func configure(ctx context.Context, m providerModel, e env, version, tfVersion string, diags *diag.Diagnostics) *providerdata.Data {
 	// Errors may quote what a service said, and a service may quote a key.
 	secrets := &secretSet{}
 	var d diag.Diagnostics
@@ -96,11 +97,11 @@ func configure(ctx context.Context, m providerModel, e env, version, tfVersion s
 }
 
 // build is configure before its diagnostics are redacted.
-func build(ctx context.Context, m providerModel, e env, version, tfVersion string, secrets *secretSet, diags *diag.Diagnostics) *auditlogs.ProviderData {
+func build(ctx context.Context, m providerModel, e env, version, tfVersion string, secrets *secretSet, diags *diag.Diagnostics) *providerdata.Data {
 	if unknown := unknownAttributes(m); len(unknown) > 0 {
 		// Values known only after apply: say so when a read needs them,
 		// rather than fill in defaults silently.
-		return &auditlogs.ProviderData{Unknown: unknown}
+		return &providerdata.Data{Unknown: unknown}
 	}
 
 	region := resolve(m.Region, "region", e, "HW_REGION_NAME")
@@ -227,7 +228,7 @@ func build(ctx context.Context, m providerModel, e env, version, tfVersion strin
 		diags.AddError("Invalid HSS endpoint", fmt.Sprintf("Cannot build the HSS client for %s: %s.", endpoint, err))
 		return nil
 	}
-	return &auditlogs.ProviderData{
+	return &providerdata.Data{
 		Region:              region.value,
 		EnterpriseProjectID: eps.value,
 		CredentialSource:    credSource,

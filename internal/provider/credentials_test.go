@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
@@ -52,7 +52,7 @@ func metadataStandIn(t *testing.T) (*standin.Metadata, string) {
 	return m, srv.URL
 }
 
-func configureWith(t *testing.T, m providerModel, e mapEnv) (*auditlogs.ProviderData, string) {
+func configureWith(t *testing.T, m providerModel, e mapEnv) (*providerdata.Data, string) {
 	t.Helper()
 	var diags diag.Diagnostics
 	data := configure(context.Background(), m, e, "1", "", &diags)

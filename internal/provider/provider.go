@@ -18,8 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hss-tf/terraform-provider-hss/internal/auditfindings"
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/functions"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 )
 
 var (
@@ -36,10 +38,10 @@ type hssProvider struct {
 	version string
 
 	mu   sync.Mutex
-	data *auditlogs.ProviderData // the last Configure's, for the direct read path
+	data *providerdata.Data // the last Configure's, for the direct read path
 }
 
-func (p *hssProvider) providerData() *auditlogs.ProviderData {
+func (p *hssProvider) providerData() *providerdata.Data {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.data
@@ -206,7 +208,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{auditlogs.NewDataSource}
+	return []func() datasource.DataSource{auditlogs.NewDataSource, auditfindings.NewDataSource}
 }
 
 func (p *hssProvider) Resources(context.Context) []func() resource.Resource { return nil }

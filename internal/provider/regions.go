@@ -7,10 +7,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/cache"
 	"github.com/hss-tf/terraform-provider-hss/internal/credentials"
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 	"github.com/hss-tf/terraform-provider-hss/internal/reads"
 )
 
@@ -60,7 +60,7 @@ func (rc *regionClients) buildLocked(r, endpoint, projectID string) (*hss.Client
 }
 
 // client returns the client of region r ("" is the provider's region).
-func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister, error) {
+func (rc *regionClients) client(ctx context.Context, r string) (providerdata.Lister, error) {
 	if r == "" {
 		r = rc.home
 	}
@@ -97,7 +97,7 @@ func (rc *regionClients) client(ctx context.Context, r string) (auditlogs.Lister
 // shared puts c behind the provider instance's shared reads, and those
 // behind the cache when there is one: a read the cache assembles is read
 // once for every data source of its query.
-func (rc *regionClients) shared(c *hss.Client) auditlogs.Lister {
+func (rc *regionClients) shared(c *hss.Client) providerdata.Lister {
 	scope := c.Endpoint() + " " + c.ProjectID()
 	shared := rc.reads.Lister(scope, c)
 	if rc.cache == nil {

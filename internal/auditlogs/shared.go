@@ -1,0 +1,28 @@
+package auditlogs
+
+import (
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+)
+
+// What other data sources of the provider read through the same API take
+// from this one, so that windows, errors and defaults read alike.
+
+// EpochMillis is the validator of start_time and end_time.
+func EpochMillis() validator.Int64 { return epochMillis{} }
+
+// WindowValidator refuses a window that ends before it starts.
+func WindowValidator() datasource.ConfigValidator { return timeWindowValidator{} }
+
+// Explain turns a read's error into a diagnostic's summary and detail,
+// with the remedy.
+func Explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (summary, detail string) {
+	return explain(err, q, p, timeout)
+}
+
+// DefaultReadTimeout is timeouts.read's default.
+const DefaultReadTimeout = defaultReadTimeout
