@@ -20,8 +20,8 @@ variable "cluster_id" {
   type        = string
 }
 
-variable "allowed_principals" {
-  description = "Users allowed to delete Secrets."
+variable "allowed_usernames" {
+  description = "Users exempt from the guard's rules."
   type        = list(string)
   default     = ["system:serviceaccount:ci:deployer"]
 }
@@ -38,14 +38,15 @@ provider "hss" {
   }
 }
 
-# Guard the cluster: nobody but the CI robot deletes Secrets.
+# Guard the cluster: every detection, the CI robot exempt.
 module "guard" {
   source = "../modules/k8s-audit-guard"
 
-  cluster_id         = var.cluster_id
-  window_hours       = 24
-  allowed_principals = var.allowed_principals
-  enforce            = var.enforce
+  cluster_id        = var.cluster_id
+  cluster_name      = "prod-cce"
+  window_hours      = 24
+  allowed_usernames = var.allowed_usernames
+  enforce           = var.enforce
 }
 
 # The last three days, read in small pages to show paging at work.
@@ -68,6 +69,6 @@ output "pod_execs" {
   ]
 }
 
-output "violations" {
-  value = module.guard.violations
+output "findings" {
+  value = module.guard.report
 }

@@ -1,9 +1,14 @@
-# k8s-audit-guard: flag forbidden actions in a Kubernetes cluster's audit
-# logs, as read by HSS, over a rolling window ending at plan time.
+# k8s-audit-guard: report, or refuse, what should not have happened in a
+# Kubernetes cluster over a rolling window ending at plan time, from the
+# audit logs HSS keeps: the detections of hss_cluster_audit_findings (exec
+# into pods, Secret access, cluster-admin bindings, privileged pods,
+# anonymous requests, ...).
 #
-# A violation is an event whose verb is in forbidden_verbs, on a resource in
-# forbidden_resources, by anyone not in allowed_principals. By default the
-# plan warns (a check block); with enforce = true it fails (a precondition).
+# One read of the window whatever the number of rules. By default the plan
+# warns (a check block); with enforce = true it fails. It fails closed: the
+# findings are read by a top-level data source, so a window that cannot be
+# read fails the plan too (inside a check block, a read error would only
+# warn, and the gate would pass without looking).
 
 terraform {
   # Provider-defined functions (provider::hss::unix_ms) need Terraform 1.8.
@@ -15,45 +20,46 @@ terraform {
   }
 }
 
-data "hss_cluster_audit_logs" "window" {
+locals {
+  cluster = var.cluster_name != "" ? "${var.cluster_name} (${var.cluster_id})" : var.cluster_id
+}
+
+data "hss_cluster_audit_findings" "window" {
   cluster_id = var.cluster_id
   start_time = provider::hss::unix_ms(timeadd(plantimestamp(), "-${var.window_hours}h"))
   end_time   = provider::hss::unix_ms(plantimestamp())
 
-  # One forbidden verb can be filtered by the service itself.
-  verb = length(var.forbidden_verbs) == 1 ? var.forbidden_verbs[0] : null
+  rules             = var.rules
+  allowed_usernames = length(var.allowed_usernames) > 0 ? var.allowed_usernames : null
+  privileged_images = length(var.privileged_images) > 0 ? var.privileged_images : null
 
-  # The rest is filtered by the provider, on the parsed events.
-  filter {
-    resources         = var.forbidden_resources
-    namespaces        = length(var.namespaces) > 0 ? var.namespaces : null
-    exclude_usernames = length(var.allowed_principals) > 0 ? var.allowed_principals : null
+  lifecycle {
+    postcondition {
+      condition = !var.enforce || self.findings_num == 0
+      error_message = join("\n", concat(
+        ["${self.findings_num} finding(s) in cluster ${local.cluster} over the last ${var.window_hours}h:"],
+        [for f in slice(self.findings, 0, min(length(self.findings), var.max_listed)) :
+        "  - ${f.time_rfc3339} [${f.severity}] ${f.rule}: ${f.message} (audit ID ${coalesce(f.audit_id, "none")})"],
+        length(self.findings) > var.max_listed ? ["  ... and ${self.findings_num - var.max_listed} more"] : [],
+      ))
+    }
   }
-
-  # The guard reads parsed events only: no content in state (half the size,
-  # and no request body of any Secret).
-  content_mode = "none"
 }
 
 locals {
-  violations = [
-    for r in data.hss_cluster_audit_logs.window.data_list : {
-      time       = r.time_rfc3339
-      user       = r.event.user.username
-      verb       = r.event.verb
-      object     = join("/", compact([r.event.object_ref.resource, r.event.object_ref.subresource, r.event.object_ref.namespace, r.event.object_ref.name]))
-      source_ips = r.event.source_ips
-      audit_id   = r.event.audit_id
-      host_name  = r.host_name
-    }
-    if try(contains(var.forbidden_verbs, r.event.verb), false)
-  ]
-  report = join("\n", [for v in local.violations : "  - ${v.time}: ${v.user} ${v.verb} ${v.object} (audit ID ${coalesce(v.audit_id, "none")})"])
+  findings = data.hss_cluster_audit_findings.window.findings
+  report = join("\n", concat(
+    [for f in slice(local.findings, 0, min(length(local.findings), var.max_listed)) :
+    "  - ${f.time_rfc3339} [${f.severity}] ${f.rule}: ${f.message} (audit ID ${coalesce(f.audit_id, "none")})"],
+    length(local.findings) > var.max_listed ? ["  ... and ${data.hss_cluster_audit_findings.window.findings_num - var.max_listed} more"] : [],
+  ))
 }
 
-check "no_forbidden_actions" {
+# Without enforce, a warning; with it, the postcondition above fails the
+# plan, and this check stays quiet rather than say it twice.
+check "no_findings" {
   assert {
-    condition     = length(local.violations) == 0
-    error_message = "${length(local.violations)} forbidden action(s) in cluster ${var.cluster_id} over the last ${var.window_hours}h:\n${local.report}"
+    condition     = var.enforce || data.hss_cluster_audit_findings.window.findings_num == 0
+    error_message = "${data.hss_cluster_audit_findings.window.findings_num} finding(s) in cluster ${local.cluster} over the last ${var.window_hours}h:\n${local.report}"
   }
 }

@@ -1,14 +1,19 @@
-output "violations" {
-  description = "The offending events: time, user, verb, object, source IPs, audit ID and host."
-  value       = local.violations
-
-  precondition {
-    condition     = !var.enforce || length(local.violations) == 0
-    error_message = "${length(local.violations)} forbidden action(s) in cluster ${var.cluster_id} over the last ${var.window_hours}h:\n${local.report}"
-  }
+output "findings" {
+  description = "The findings, oldest first: rule, severity, time, user, verb, object, source IPs, audit ID, stage and message."
+  value       = data.hss_cluster_audit_findings.window.findings
 }
 
-output "events_read" {
-  description = "How many events of the window matched the resource and namespace filters."
-  value       = length(data.hss_cluster_audit_logs.window.data_list)
+output "counts" {
+  description = "Findings per rule, 0 included."
+  value       = data.hss_cluster_audit_findings.window.counts
+}
+
+output "not_evaluable" {
+  description = "Per rule, the events it could not judge (a rule that reads request bodies meets Metadata-level events)."
+  value       = data.hss_cluster_audit_findings.window.not_evaluable
+}
+
+output "report" {
+  description = "The findings as text, one per line, capped at max_listed."
+  value       = local.report
 }

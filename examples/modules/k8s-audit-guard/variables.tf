@@ -3,6 +3,12 @@ variable "cluster_id" {
   type        = string
 }
 
+variable "cluster_name" {
+  description = "Name of the cluster, for the messages; the ID alone when empty."
+  type        = string
+  default     = ""
+}
+
 variable "window_hours" {
   description = "Length of the window, in hours, ending when the plan runs."
   type        = number
@@ -14,37 +20,32 @@ variable "window_hours" {
   }
 }
 
-variable "allowed_principals" {
-  description = "Users allowed to perform the forbidden actions, such as the CI robot's service account."
+variable "rules" {
+  description = "Rules to evaluate (see the hss_cluster_audit_findings data source); null evaluates them all."
+  type        = list(string)
+  default     = null
+}
+
+variable "allowed_usernames" {
+  description = "Users exempt from the user-based rules, such as the CI robot's service account; a value ending in * is a prefix."
   type        = list(string)
   default     = []
 }
 
-variable "forbidden_verbs" {
-  description = "Kubernetes verbs that make a violation."
-  type        = list(string)
-  default     = ["delete", "deletecollection"]
-}
-
-variable "forbidden_resources" {
-  description = "Resources on which those verbs make a violation; `resource/subresource` (e.g. `pods/exec`) for a subresource."
-  type        = list(string)
-  default     = ["secrets"]
-
-  validation {
-    condition     = length(var.forbidden_resources) > 0
-    error_message = "forbidden_resources must name at least one resource, such as \"secrets\"."
-  }
-}
-
-variable "namespaces" {
-  description = "Namespaces to guard; empty guards them all."
+variable "privileged_images" {
+  description = "Images that may run privileged (a CNI's, say); a value ending in * is a prefix."
   type        = list(string)
   default     = []
 }
 
 variable "enforce" {
-  description = "Fail the plan on a violation (a precondition) instead of warning (a check block)."
+  description = "Fail the plan on a finding (a postcondition) instead of warning (a check block)."
   type        = bool
   default     = false
+}
+
+variable "max_listed" {
+  description = "How many findings a message lists before \"and N more\"."
+  type        = number
+  default     = 10
 }

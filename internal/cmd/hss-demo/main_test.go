@@ -52,8 +52,9 @@ func TestDemo(t *testing.T) {
 		}
 		for _, want := range []string{
 			"Check block assertion failed",
-			"1 forbidden action(s) in cluster",
-			"alice@example.com delete secrets/production/db-password",
+			"2 finding(s) in cluster prod-cce (6f1e4c2a-93b7-4d0e-8a5c-7b2f19d3e460)",
+			"secret_access: alice@example.com delete secret production/db-password",
+			"pod_exec: carol@example.com exec into pod staging/web-7f9c8d6b5-qm2lz",
 		} {
 			if !ws(want).MatchString(out) {
 				t.Errorf("the plan lacks %q:\n%s", want, out)
@@ -67,17 +68,18 @@ func TestDemo(t *testing.T) {
 
 	t.Run("enforced violation fails", func(t *testing.T) {
 		out, err := plan("-var", "enforce=true")
-		if err == nil || !ws("Module output value precondition failed").MatchString(out) || !ws("alice@example.com delete secrets/production/db-password").MatchString(out) {
+		if err == nil || !ws("Resource postcondition failed").MatchString(out) || !ws("secret_access: alice@example.com delete secret production/db-password").MatchString(out) ||
+			strings.Contains(out, "Check block assertion failed") {
 			t.Fatalf("err %v\n%s", err, out)
 		}
 	})
 
 	t.Run("no violation", func(t *testing.T) {
-		out, err := plan("-var", `allowed_principals=["system:serviceaccount:ci:deployer","alice@example.com"]`, "-var", "enforce=true")
+		out, err := plan("-var", `allowed_usernames=["system:serviceaccount:ci:deployer","alice@example.com","carol@example.com"]`, "-var", "enforce=true")
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		if strings.Contains(out, "Check block assertion failed") || !strings.Contains(out, "violations   = []") {
+		if strings.Contains(out, "Check block assertion failed") || !strings.Contains(out, `findings     = ""`) {
 			t.Fatalf("unexpected plan:\n%s", out)
 		}
 	})
