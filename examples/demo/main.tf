@@ -72,3 +72,10 @@ output "pod_execs" {
 output "findings" {
   value = module.guard.report
 }
+
+# The fleet: every cluster HSS protects in the project.
+data "hss_kubernetes_clusters" "fleet" {}
+
+output "fleet" {
+  value = [for c in data.hss_kubernetes_clusters.fleet.cluster_info_list : "${c.cluster_name} (${c.cluster_type}, ${c.status})"]
+}

@@ -26,3 +26,9 @@ func Explain(err error, q hss.Query, p *ProviderData, timeout time.Duration) (su
 
 // DefaultReadTimeout is timeouts.read's default.
 const DefaultReadTimeout = defaultReadTimeout
+
+// Facts lists a service error field by field, escaped.
+func Facts(e *hss.APIError) string { return facts(e) }
+
+// Remedy says what to do about a service error.
+func Remedy(e *hss.APIError, q hss.Query, p *ProviderData) string { return remedy(e, q, p) }

@@ -104,6 +104,7 @@ const (
 type Client struct {
 	cfg        Config
 	quota      *Quota // the audit-log API's quota, as seen by this caller
+	clusters   *Quota // the cluster list's
 	scheme     string // endpoint scheme and host, where requests are sent
 	host       string
 	pathPrefix string // any path the endpoint carries before /v5
@@ -162,6 +163,7 @@ func New(cfg Config) (*Client, error) {
 		cfg: cfg,
 		// Per caller, API and endpoint: each region's gateway keeps its own count.
 		quota:      cfg.Quotas.View(cfg.Caller + " " + APIListClusterAuditLogs + " " + u.Host),
+		clusters:   cfg.Quotas.View(cfg.Caller + " " + APIListKubernetesClusterDetails + " " + u.Host),
 		scheme:     u.Scheme,
 		host:       u.Host,
 		pathPrefix: strings.TrimSuffix(u.Path, "/"),

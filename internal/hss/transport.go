@@ -71,6 +71,12 @@ type readStats struct {
 // attempt goes through the quota view, so all reads of the provider
 // configuration slow down together once the service throttles.
 func (c *Client) get(ctx context.Context, path string, params [][2]string, pageLabel string, rs *readStats, lim *limiter) (answer, error) {
+	return c.getVia(ctx, c.quota, path, params, pageLabel, rs, lim)
+}
+
+// getVia is get through the quota view of another API (each API has its
+// own 5 calls a minute).
+func (c *Client) getVia(ctx context.Context, quota *Quota, path string, params [][2]string, pageLabel string, rs *readStats, lim *limiter) (answer, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		// A caller with no deadline still gets an end to throttling.
 		var cancel context.CancelFunc
@@ -94,11 +100,11 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 			}
 		}
 		waitStart := time.Now()
-		if err := c.quota.acquire(ctx); err != nil {
+		if err := quota.acquire(ctx); err != nil {
 			var te *ThrottleError
 			if errors.As(err, &te) {
 				te.Last, te.CallsMade, te.Throttled = lastThrottle, int(rs.calls.Load()), int(rs.throttled.Load())
-				if st := c.quota.Stats(); st.Paced {
+				if st := quota.Stats(); st.Paced {
 					te.RatePerMin = st.Rate()
 				}
 				return answer{}, te
@@ -110,7 +116,7 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 				"waited": waited.Round(100 * time.Millisecond).String(), "page": safetext.Escape(pageLabel),
 			})
 		}
-		sent := c.quota.clock()
+		sent := quota.clock()
 		a, apiErr := c.once(ctx, path, params)
 		status := 200
 		var retryAfter time.Duration
@@ -121,7 +127,7 @@ func (c *Client) get(ctx context.Context, path string, params [][2]string, pageL
 		if apiErr != nil {
 			errMsg = apiErr.ErrorMsg
 		}
-		wait := c.quota.done(sent, status, retryAfter, errMsg)
+		wait := quota.done(sent, status, retryAfter, errMsg)
 		if status != 0 {
 			rs.calls.Add(1)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditfindings"
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
+	"github.com/hss-tf/terraform-provider-hss/internal/clusters"
 	"github.com/hss-tf/terraform-provider-hss/internal/functions"
 	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 )
@@ -208,7 +209,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{auditlogs.NewDataSource, auditfindings.NewDataSource}
+	return []func() datasource.DataSource{auditlogs.NewDataSource, auditfindings.NewDataSource, clusters.NewDataSource}
 }
 
 func (p *hssProvider) Resources(context.Context) []func() resource.Resource { return nil }

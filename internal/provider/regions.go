@@ -131,6 +131,11 @@ func (r regionClient) WalkClusterAuditLogs(ctx context.Context, q hss.Query, vis
 	return r.reads.WalkClusterAuditLogs(ctx, q, visit)
 }
 
+// ListKubernetesClusters lists the region's clusters.
+func (r regionClient) ListKubernetesClusters(ctx context.Context, q hss.ClusterQuery) (*hss.ClusterList, error) {
+	return r.c.ListKubernetesClusters(ctx, q)
+}
+
 // Endpoint and ProjectID say where the reads go.
 func (r regionClient) Endpoint() string  { return r.c.Endpoint() }
 func (r regionClient) ProjectID() string { return r.c.ProjectID() }

@@ -16,6 +16,12 @@ type Lister interface {
 	WalkClusterAuditLogs(ctx context.Context, q hss.Query, visit hss.Visitor) (*hss.Result, error)
 }
 
+// ClusterLister lists a project's Kubernetes clusters (ListKubernetesClusterDetails).
+// The listers ClientFor returns implement it.
+type ClusterLister interface {
+	ListKubernetesClusters(ctx context.Context, q hss.ClusterQuery) (*hss.ClusterList, error)
+}
+
 // Data is what the provider hands its data sources.
 type Data struct {
 	Region              string

@@ -1,6 +1,7 @@
-// Package standin is a local stand-in of the Huawei Cloud HSS API
+// Package standin is a local stand-in of the Huawei Cloud HSS APIs
 // "GET /v5/{project_id}/container/kubernetes/cluster/audit-logs"
-// (ListClusterAuditLogs).
+// (ListClusterAuditLogs) and "GET /v5/{project_id}/kubernetes/clusters"
+// (ListKubernetesClusterDetails, see Cluster).
 //
 // Acceptance tests serve it with httptest.NewServer(standin.New(opts)) and
 // `make demo` serves it through cmd/hss-standin. It is deliberately

@@ -42,8 +42,10 @@ func (f Fault) matches(q url.Values) bool {
 	return true
 }
 
-// Inject queues faults. Each API request (one that routes to the API path)
-// consumes the first queued fault that matches it, before authentication.
+// Inject queues faults. Each API request (one that routes to the audit-log
+// or the cluster-list path) consumes the first queued fault that matches
+// it, before authentication; Match can tell the APIs apart by their query
+// parameters.
 func (s *Server) Inject(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -11,10 +11,13 @@ import (
 	"time"
 )
 
-// routeAuditLogs names the audit-log API in quota budgets: the gateway
-// counts calls per API, so a second API served later gets its own name and
-// its own budgets.
-const routeAuditLogs = "audit-logs"
+// routeAuditLogs and routeClusters name the audit-log and the cluster-list
+// APIs in quota budgets: the gateway counts calls per API, so each has its
+// own budgets.
+const (
+	routeAuditLogs = "audit-logs"
+	routeClusters  = "kubernetes-clusters"
+)
 
 // Quota is the API gateway's call quota. HSS documents 5 calls a minute per
 // user and 5 per IP address, per API (NOTES.md, "The quota"); beyond it the

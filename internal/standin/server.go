@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// APIPathSuffix is the part of the API path after /v5/{project_id}.
+// APIPathSuffix is the part of the audit-log API's path after
+// /v5/{project_id}; ClustersPathSuffix is the cluster list's.
 const APIPathSuffix = "/container/kubernetes/cluster/audit-logs"
 
 // DefaultMaxLimit is the largest page size accepted when Options.MaxLimit is
@@ -47,10 +48,20 @@ type Options struct {
 	// OtherProjects are further projects of the account (another region's,
 	// say), by project id, each with the records it serves.
 	OtherProjects map[string][]Record
+	// Clusters is the main project's cluster list, served by the
+	// cluster-list API (ClustersPathSuffix); copied and sorted once, newest
+	// creation_timestamp first, then by id.
+	Clusters []Cluster
+	// OtherClusters are the cluster lists of further projects, by project
+	// id. A project of OtherProjects missing here lists no clusters; one
+	// here missing from OtherProjects is a project of the account too, with
+	// no records. An entry for ProjectID is ignored (Clusters serves it).
+	OtherClusters map[string][]Cluster
 	// Paging selects the paging behaviour (default OffsetHonoured).
 	Paging PagingMode
-	// MaxLimit is the largest accepted limit (default DefaultMaxLimit);
-	// a larger limit is answered with 400.
+	// MaxLimit is the largest limit the audit-log API accepts (default
+	// DefaultMaxLimit); a larger limit is answered with 400. The cluster
+	// list keeps its documented 10 to 200.
 	MaxLimit int
 	// EnterpriseProjects lists the enterprise project ids the caller may use.
 	// "", "0" and "all_granted_eps" are always allowed; any other id not
@@ -99,6 +110,9 @@ type Server struct {
 	dataMu  sync.RWMutex // guards records, which Add replaces
 	records project      // sorted newest first, see sortRecords
 	others  map[string]project
+	// clusters are the sorted cluster lists by project id; never changed
+	// after New.
+	clusters map[string][]Cluster
 
 	mu       sync.Mutex
 	log      []*LoggedRequest
@@ -126,6 +140,7 @@ func New(opts Options) *Server {
 		others[id] = newProject(rs)
 	}
 	s := &Server{opts: opts, records: newProject(opts.Records), others: others}
+	s.clusters = newClusterProjects(opts, others)
 	s.quota.q = opts.Quota
 	return s
 }
@@ -179,7 +194,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
 	}
-	project, ok := parsePath(r.URL.Path)
+	project, route, ok := parsePath(r.URL.Path)
 	if !ok || r.Method != http.MethodGet {
 		writeError(sw, http.StatusNotFound, "APIGW.0101",
 			"The API does not exist or has not been published in the environment: "+r.Method+" "+r.URL.Path)
@@ -191,14 +206,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The gateway throttles before it authenticates.
-	if s.throttle(sw, r, routeAuditLogs) {
+	if s.throttle(sw, r, route) {
 		return
 	}
-	s.serve(sw, r, project)
+	s.serve(sw, r, project, route)
 }
 
 // serve is the normal handling of an API request, after faults.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, project, route string) {
 	if e := s.authenticate(r); e != nil {
 		writeError(w, e.status, e.code, e.msg)
 		return
@@ -220,6 +235,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 			"X-Project-Id "+p+" does not match project_id "+project+" in the path")
 		return
 	}
+	if route == routeClusters {
+		s.serveClusters(w, r, project)
+		return
+	}
 	q, e := s.parseQuery(r.URL.RawQuery)
 	if e != nil {
 		writeError(w, e.status, e.code, e.msg)
@@ -228,17 +247,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, project string) {
 	writeJSON(w, http.StatusOK, s.page(recs, q))
 }
 
-// parsePath returns the project id of /v5/{project_id}/container/kubernetes/cluster/audit-logs.
-func parsePath(p string) (string, bool) {
+// parsePath returns the project id and the API (its quota route) of
+// /v5/{project_id}/container/kubernetes/cluster/audit-logs or
+// /v5/{project_id}/kubernetes/clusters.
+func parsePath(p string) (project, route string, ok bool) {
 	rest, ok := strings.CutPrefix(p, "/v5/")
 	if !ok {
-		return "", false
+		return "", "", false
 	}
-	project, ok := strings.CutSuffix(rest, APIPathSuffix)
-	if !ok || project == "" || strings.Contains(project, "/") {
-		return "", false
+	for _, api := range []struct{ suffix, route string }{
+		{APIPathSuffix, routeAuditLogs},
+		{ClustersPathSuffix, routeClusters},
+	} {
+		project, ok := strings.CutSuffix(rest, api.suffix)
+		if ok && project != "" && !strings.Contains(project, "/") {
+			return project, api.route, true
+		}
 	}
-	return project, true
+	return "", "", false
 }
 
 func (s *Server) record(r *http.Request) *LoggedRequest {

@@ -25,6 +25,7 @@ locals {
 }
 
 data "hss_cluster_audit_findings" "window" {
+  region     = var.region
   cluster_id = var.cluster_id
   start_time = provider::hss::unix_ms(timeadd(plantimestamp(), "-${var.window_hours}h"))
   end_time   = provider::hss::unix_ms(plantimestamp())

@@ -3,6 +3,12 @@ variable "cluster_id" {
   type        = string
 }
 
+variable "region" {
+  description = "Region of the cluster; the provider's when null."
+  type        = string
+  default     = null
+}
+
 variable "cluster_name" {
   description = "Name of the cluster, for the messages; the ID alone when empty."
   type        = string

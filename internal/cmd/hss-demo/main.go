@@ -66,7 +66,7 @@ func run(ctx context.Context, o options) error {
 	srv := &http.Server{
 		Handler: standin.New(standin.Options{
 			ProjectID: standin.SeedProjectID, AccessKey: standin.DemoAccessKey, SecretKey: standin.DemoSecretKey,
-			Records: standin.Seed(now),
+			Records: standin.Seed(now), Clusters: standin.SeedClusters(now),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}

@@ -74,6 +74,61 @@ func TestDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("the fleet is listed", func(t *testing.T) {
+		out, _ := plan()
+		for _, want := range []string{`"prod-cce (cce, Available)"`, `"legacy-aws (aws, Unavailable)"`, `"dev-k8s (k8s, Available)"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the plan lacks %s:\n%s", want, out)
+			}
+		}
+	})
+
+	// The fleet module guards every listed cluster of the types asked,
+	// each with its own read, and refuses a cluster the list lacks.
+	t.Run("fleet", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.CopyFS(filepath.Join(dir, "modules"), os.DirFS("../../../examples/modules")); err != nil {
+			t.Fatal(err)
+		}
+		cfg := filepath.Join(dir, "fleet")
+		if err := os.MkdirAll(cfg, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cfg, "main.tf"), []byte(fleetConfig), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		planFleet := func(args ...string) (string, error) {
+			var out bytes.Buffer
+			err := run(context.Background(), options{
+				providerDir: bin, configDir: cfg, terraform: tf,
+				planArgs: append([]string{"-no-color"}, args...), stdout: &out, stderr: &out,
+			})
+			return out.String(), err
+		}
+		out, err := planFleet()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, want := range []string{
+			`name   = "prod-cce"`, `name   = "idc-k8s"`, // guarded: of the types asked, Available
+			"2 finding(s) in cluster prod-cce (6f1e4c2a-93b7-4d0e-8a5c-7b2f19d3e460)",
+			"module.fleet.module.guard[\"c3a9e5d1-2b48-4f6c-9e07-51d8a6b4f2c9\"].data.hss_cluster_audit_findings.window: Read complete",
+		} {
+			if !ws(want).MatchString(out) {
+				t.Errorf("the fleet's plan lacks %q:\n%s", want, out)
+			}
+		}
+		for _, not := range []string{"legacy-aws", "staging-ali", "dev-k8s"} {
+			if strings.Contains(out, `name   = "`+not+`"`) {
+				t.Errorf("%s is guarded though not of the types asked, or not Available", not)
+			}
+		}
+		out, err = planFleet("-var", `cluster_ids=["6f1e4c2a-93b7-4d0e-8a5c-7b2f19d3e460","6f1e4c2a-0000-0000-0000-mistyped"]`)
+		if err == nil || !ws("The project lists no cluster with ID 6f1e4c2a-0000-0000-0000-mistyped").MatchString(out) {
+			t.Fatalf("a mistyped cluster id: err %v\n%s", err, out)
+		}
+	})
+
 	t.Run("no violation", func(t *testing.T) {
 		out, err := plan("-var", `allowed_usernames=["system:serviceaccount:ci:deployer","alice@example.com","carol@example.com"]`, "-var", "enforce=true")
 		if err != nil {
@@ -84,6 +139,38 @@ func TestDemo(t *testing.T) {
 		}
 	})
 }
+
+// fleetConfig guards the stand-in's CCE and IDC clusters with the fleet
+// module (hss-demo sets hss_endpoint and cluster_id).
+const fleetConfig = `
+terraform {
+  required_providers {
+    hss = { source = "hss-tf/hss" }
+  }
+}
+
+variable "hss_endpoint" { type = string }
+variable "cluster_id" { type = string }
+variable "cluster_ids" {
+  type    = list(string)
+  default = []
+}
+
+provider "hss" {
+  endpoints = { hss = var.hss_endpoint }
+}
+
+module "fleet" {
+  source            = "../modules/k8s-audit-fleet"
+  cluster_types     = ["cce", "self_built_idc"]
+  cluster_ids       = var.cluster_ids
+  allowed_usernames = ["system:serviceaccount:ci:deployer"]
+}
+
+output "guarded" {
+  value = module.fleet.clusters
+}
+`
 
 // cliVersion is the version the CLI reports, e.g. "1.11.4".
 func cliVersion(t *testing.T, tf string) string {

@@ -1,14 +1,17 @@
-// Command hss-standin serves the local HSS audit-log stand-in
-// (internal/standin), for `make demo` and manual tries.
+// Command hss-standin serves the local HSS stand-in (internal/standin): the
+// audit-log API and the cluster list (ListKubernetesClusterDetails), for
+// `make demo` and manual tries.
 //
 // The same address answers IAM's project listing and agency token exchange
 // (internal/standin's IAM), so that project discovery, a data source in a
-// second region (-other-region, whose project serves a copy of the records)
+// second region (-other-region, whose project serves a copy of the records
+// and of the cluster list)
 // and assume_role can be tried too: point endpoints.hss and endpoints.iam
 // (or auth_url) at the base URL.
 //
-// It serves the seed data (unless -no-seed), plus -records generated
-// records in a cluster of their own and the records of -seed-file, and can
+// It serves the seed data (unless -no-seed: the seed records and the seed
+// clusters), plus -records generated records in a cluster of their own, the
+// records of -seed-file and -clusters generated clusters, and can
 // enforce the gateway's call quota (-quota). -timeline-cluster adds a
 // fixed timeline (standin.Timeline): an endless series of records of one
 // cluster, -timeline-per-tick every -timeline-step from -timeline-start on,
@@ -50,6 +53,10 @@ const (
 // (both projects).
 const maxGenerated = 1_000_000
 
+// maxGeneratedClusters bounds -clusters: the cluster list is filtered by
+// scanning it on every call.
+const maxGeneratedClusters = 100_000
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -80,6 +87,7 @@ type config struct {
 	pagingMode                                                   standin.PagingMode
 	latency                                                      time.Duration
 	records                                                      int
+	clusters                                                     int
 	seedFile                                                     string
 	noSeed                                                       bool
 	quota                                                        standin.Quota
@@ -110,8 +118,9 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 	fs.StringVar(&c.region, "region", "cn-north-4", "region of -project-id, for IAM's project listing")
 	fs.StringVar(&c.otherRegion, "other-region", "eu-west-101", "a second region of the account, with its own project and a copy of the records")
 	fs.IntVar(&c.records, "records", 0, "add this many generated records, 1 s apart and the newest at start-up, in cluster "+genClusterID)
+	fs.IntVar(&c.clusters, "clusters", 0, "add this many generated clusters to the cluster list (GET /v5/{project_id}/kubernetes/clusters), created 1 min apart before start-up")
 	fs.StringVar(&c.seedFile, "seed-file", "", "also serve the records of this JSON file (a list of records, or a saved API answer with data_list)")
-	fs.BoolVar(&c.noSeed, "no-seed", false, "do not serve the seed data (then -seed-file or -records must give records)")
+	fs.BoolVar(&c.noSeed, "no-seed", false, "do not serve the seed data, records and clusters (then -seed-file, -records, -timeline-cluster or -clusters must give something)")
 	fs.IntVar(&c.quota.Calls, "quota", 0, "calls admitted per user (access key or token) and API within -quota-window, as the gateway's quota (HSS documents 5 a minute); 0: no quota")
 	fs.DurationVar(&c.quota.Window, "quota-window", time.Minute, "the quota's sliding window")
 	fs.BoolVar(&c.quota.RetryAfter, "quota-retry-after", false, "send Retry-After with the quota's 429 answers (whether the real gateway does is not known)")
@@ -125,7 +134,7 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(help, "Usage: hss-standin [flags]\n\nServes the HSS audit-log API stand-in and IAM's project listing and token exchange.\n\nFlags:\n")
+			fmt.Fprintf(help, "Usage: hss-standin [flags]\n\nServes the HSS audit-log and cluster-list API stand-in and IAM's project listing and token exchange.\n\nFlags:\n")
 			fs.SetOutput(help)
 			fs.PrintDefaults()
 			return c, err
@@ -152,8 +161,10 @@ func parseFlags(args []string, help io.Writer) (config, error) {
 		return c, usagef("-latency %s is negative", c.latency)
 	case c.records < 0 || c.records > maxGenerated:
 		return c, usagef("-records %d is out of range: 0 to %d", c.records, maxGenerated)
-	case c.noSeed && c.seedFile == "" && c.records == 0 && c.tlCluster == "":
-		return c, usagef("-no-seed leaves nothing to serve: add -seed-file, -records or -timeline-cluster")
+	case c.clusters < 0 || c.clusters > maxGeneratedClusters:
+		return c, usagef("-clusters %d is out of range: 0 to %d", c.clusters, maxGeneratedClusters)
+	case c.noSeed && c.seedFile == "" && c.records == 0 && c.tlCluster == "" && c.clusters == 0:
+		return c, usagef("-no-seed leaves nothing to serve: add -seed-file, -records, -timeline-cluster or -clusters")
 	case c.quota.Calls < 0:
 		return c, usagef("-quota %d is negative (0 means no quota)", c.quota.Calls)
 	case c.quota.Window <= 0:
@@ -258,20 +269,34 @@ func loadRecords(c config, now time.Time) ([]standin.Record, error) {
 	return recs, nil
 }
 
-// standIn is the HSS and IAM stand-ins of one configuration.
-type standIn struct {
-	records []standin.Record
-	hss     *standin.Server
-	handler http.Handler // HSS under /v5/, IAM elsewhere
+// loadClusters gathers the cluster list c serves: the seed clusters and
+// the generated ones, in that order.
+func loadClusters(c config, now time.Time) []standin.Cluster {
+	var cs []standin.Cluster
+	if !c.noSeed {
+		cs = append(cs, standin.SeedClusters(now)...)
+	}
+	return append(cs, standin.GenerateClusters(c.clusters, now)...)
 }
 
-// newStandIn serves recs in both projects and tl (if not nil) in the main
-// one.
-func newStandIn(c config, recs []standin.Record, tl *standin.Timeline) *standIn {
+// standIn is the HSS and IAM stand-ins of one configuration.
+type standIn struct {
+	records  []standin.Record
+	clusters []standin.Cluster
+	hss      *standin.Server
+	handler  http.Handler // HSS under /v5/, IAM elsewhere
+}
+
+// newStandIn serves recs and the cluster list c asks for (loadClusters, as
+// of now) in both projects, and tl (if not nil) in the main one.
+func newStandIn(c config, recs []standin.Record, tl *standin.Timeline, now time.Time) *standIn {
+	cs := loadClusters(c, now)
 	opts := standin.Options{
 		ProjectID: c.projectID, AccessKey: c.ak, SecretKey: c.sk,
 		Records: recs, Latency: c.latency, Paging: c.pagingMode, Quota: c.quota,
 		OtherProjects: map[string][]standin.Record{standin.SeedOtherProjectID: recs},
+		Clusters:      cs,
+		OtherClusters: map[string][]standin.Cluster{standin.SeedOtherProjectID: cs},
 		Timeline:      tl,
 	}
 	iamOpts := standin.IAMOptions{
@@ -290,7 +315,7 @@ func newStandIn(c config, recs []standin.Record, tl *standin.Timeline) *standIn 
 	mux := http.NewServeMux()
 	mux.Handle("/v5/", hss)
 	mux.Handle("/", standin.NewIAM(iamOpts))
-	return &standIn{records: recs, hss: hss, handler: mux}
+	return &standIn{records: recs, clusters: cs, hss: hss, handler: mux}
 }
 
 // run serves until ctx ends.
@@ -308,7 +333,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := checkTimelineCluster(tl, recs); err != nil {
 		return err
 	}
-	st := newStandIn(c, recs, tl)
+	st := newStandIn(c, recs, tl, now)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -387,10 +412,10 @@ func writeBanner(w io.Writer, base string, c config, recs []standin.Record, tl *
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
-	p("hss-standin: a local stand-in of the HSS audit-log API, with IAM's project listing and agency token exchange\n\n")
+	p("hss-standin: a local stand-in of the HSS audit-log and cluster-list APIs, with IAM's project listing and agency token exchange\n\n")
 	p("  Base URL:      %s  (both the hss and the iam endpoint)\n", base)
 	p("  Region:        %s, project id %s\n", c.region, c.projectID)
-	p("  Other region:  %s, project id %s (serves a copy of the same records)\n", c.otherRegion, standin.SeedOtherProjectID)
+	p("  Other region:  %s, project id %s (serves a copy of the same records and clusters)\n", c.otherRegion, standin.SeedOtherProjectID)
 	if c.ak != "" {
 		p("  Access key:    %s\n", c.ak)
 		p("  Secret key:    %s\n", c.sk)
@@ -406,8 +431,10 @@ func writeBanner(w io.Writer, base string, c config, recs []standin.Record, tl *
 		p("  Latency:       %s per request\n", c.latency)
 	}
 	p("  Quota:         %s\n", quotaText(c.quota))
+	p("  Audit logs:    GET /v5/{project_id}%s (ListClusterAuditLogs)\n", standin.APIPathSuffix)
+	p("  Cluster list:  GET /v5/{project_id}%s (ListKubernetesClusterDetails): %s\n", standin.ClustersPathSuffix, clusterListText(c, now))
 
-	p("\nClusters (in both projects):\n")
+	p("\nAudit logs by cluster (in both projects):\n")
 	if cls := clusters(recs); len(cls) == 0 && tl != nil {
 		p("  none besides the timeline\n")
 	} else if len(cls) == 0 {
@@ -476,6 +503,20 @@ func writeTimeline(p func(string, ...any), c config, tl *standin.Timeline, now t
 	nowMs := now.UnixMilli()
 	p("  At start-up:   %d records; start_time %d and end_time %d (epoch ms) take them all in\n",
 		tl.Count(tl.Start, nowMs, nowMs), tl.Start, nowMs)
+}
+
+// clusterListText says how many clusters the cluster list serves.
+func clusterListText(c config, now time.Time) string {
+	seed := 0
+	if !c.noSeed {
+		seed = len(standin.SeedClusters(now))
+	}
+	n := seed + c.clusters
+	s := "s"
+	if n == 1 {
+		s = ""
+	}
+	return fmt.Sprintf("%d cluster%s in each project (%d seed, %d generated by -clusters)", n, s, seed, c.clusters)
 }
 
 func quotaText(q standin.Quota) string {

@@ -1,0 +1,44 @@
+# k8s-audit-fleet: guard every Kubernetes cluster HSS lists in a project
+# (narrowed by type, status or name prefix) with k8s-audit-guard, one read
+# of the window per cluster. A cluster id asked for that the list does not
+# hold fails the plan instead of guarding nothing.
+
+terraform {
+  required_version = ">= 1.8"
+  required_providers {
+    hss = {
+      source = "hss-tf/hss"
+    }
+  }
+}
+
+data "hss_kubernetes_clusters" "all" {
+  region = var.region
+}
+
+locals {
+  listed = { for c in data.hss_kubernetes_clusters.all.cluster_info_list : c.cluster_id => c }
+  guarded = {
+    for id, c in local.listed : id => c
+    if(length(var.cluster_types) == 0 || contains(var.cluster_types, c.cluster_type))
+    && (length(var.statuses) == 0 || contains(var.statuses, c.status))
+    && startswith(c.cluster_name, var.name_prefix)
+    && (length(var.cluster_ids) == 0 || contains(var.cluster_ids, id))
+  }
+  unlisted = [for id in var.cluster_ids : id if !contains(keys(local.listed), id)]
+}
+
+module "guard" {
+  source   = "../k8s-audit-guard"
+  for_each = local.guarded
+
+  region            = var.region
+  cluster_id        = each.key
+  cluster_name      = each.value.cluster_name
+  window_hours      = var.window_hours
+  rules             = var.rules
+  allowed_usernames = var.allowed_usernames
+  privileged_images = var.privileged_images
+  enforce           = var.enforce
+  max_listed        = var.max_listed
+}

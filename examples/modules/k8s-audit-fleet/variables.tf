@@ -1,0 +1,65 @@
+variable "region" {
+  description = "Region whose clusters are guarded; the provider's when null. One module call per region."
+  type        = string
+  default     = null
+}
+
+variable "cluster_types" {
+  description = "Guard only clusters of these types (cce, k8s, aws, ...); all when empty."
+  type        = list(string)
+  default     = []
+}
+
+variable "statuses" {
+  description = "Guard only clusters in these statuses; all when empty."
+  type        = list(string)
+  default     = ["Available"]
+}
+
+variable "name_prefix" {
+  description = "Guard only clusters whose name starts with this."
+  type        = string
+  default     = ""
+}
+
+variable "cluster_ids" {
+  description = "Guard only these clusters; each must be listed, or the plan fails. All listed clusters when empty."
+  type        = list(string)
+  default     = []
+}
+
+variable "window_hours" {
+  description = "Length of each cluster's window, in hours, ending when the plan runs."
+  type        = number
+  default     = 24
+}
+
+variable "rules" {
+  description = "Rules to evaluate; null evaluates them all."
+  type        = list(string)
+  default     = null
+}
+
+variable "allowed_usernames" {
+  description = "Users exempt from the user-based rules in every cluster."
+  type        = list(string)
+  default     = []
+}
+
+variable "privileged_images" {
+  description = "Images that may run privileged in every cluster."
+  type        = list(string)
+  default     = []
+}
+
+variable "enforce" {
+  description = "Fail the plan on a finding in any cluster instead of warning."
+  type        = bool
+  default     = false
+}
+
+variable "max_listed" {
+  description = "How many findings each cluster's message lists before \"and N more\"."
+  type        = number
+  default     = 10
+}
