@@ -7,7 +7,6 @@ package auditfindings
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -104,13 +103,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	data := d.data
-	switch {
-	case data == nil:
-		resp.Diagnostics.AddError("Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform.")
-		return
-	case len(data.Unknown) > 0:
-		resp.Diagnostics.AddError("Provider configuration not yet known",
-			fmt.Sprintf("The hss provider's %s depend on values known only after apply, so the audit logs cannot be read now.", strings.Join(data.Unknown, ", ")))
+	if summary, detail := data.NotReady("the audit logs cannot be read"); summary != "" {
+		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
 	for _, t := range []struct {

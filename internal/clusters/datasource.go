@@ -156,13 +156,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	data := d.data
-	switch {
-	case data == nil:
-		resp.Diagnostics.AddError("Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform.")
-		return
-	case len(data.Unknown) > 0:
-		resp.Diagnostics.AddError("Provider configuration not yet known",
-			fmt.Sprintf("The hss provider's %s depend on values known only after apply, so the clusters cannot be listed now.", strings.Join(data.Unknown, ", ")))
+	if summary, detail := data.NotReady("the clusters cannot be listed"); summary != "" {
+		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
 	if m.Region.IsNull() && data.Region != "" {

@@ -6,6 +6,8 @@ package providerdata
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
@@ -45,4 +47,19 @@ func (p *Data) RedactText(s string) string {
 		return s
 	}
 	return p.Redact(s)
+}
+
+// NotReady says why a data source cannot read with p yet, as a
+// diagnostic's summary and detail; both are "" when it can. what is what
+// the read would do ("the audit logs cannot be read").
+func (p *Data) NotReady(what string) (summary, detail string) {
+	switch {
+	case p == nil:
+		return "Provider not configured", "The hss provider was not configured before this read. This is a bug in the provider or in Terraform."
+	case len(p.Unknown) > 0:
+		return "Provider configuration not yet known", fmt.Sprintf("The hss provider's %s depend on values known only after apply, so %s now. "+
+			"Give those provider attributes values known at plan time (or use -target to create what they depend on first).",
+			strings.Join(p.Unknown, ", "), what)
+	}
+	return "", ""
 }
