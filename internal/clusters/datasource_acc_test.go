@@ -52,12 +52,12 @@ func TestAccKubernetesClusters(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			// More than a page: 256 clusters in pages of 200.
+			// More than a page: 257 clusters (7 seed, 250 generated) in pages of 200.
 			PreConfig: s.Reset,
 			Config:    cfg(""),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_num"), knownvalue.Int64Exact(256)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_info_list"), knownvalue.ListSizeExact(256)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_num"), knownvalue.Int64Exact(257)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_info_list"), knownvalue.ListSizeExact(257)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.Region)),
 			},
 			Check: pages(2),

@@ -245,8 +245,8 @@ func (s *Server) clusterPage(cs []Cluster, q clusterQuery) clusterListResponse {
 	return resp
 }
 
-// Identifiers of the seed clusters besides SeedCCEClusterID and
-// SeedIDCClusterID (see SeedClusters).
+// Identifiers of the seed clusters besides SeedCCEClusterID,
+// SeedIDCClusterID and SeedFindingsClusterID (see SeedClusters).
 const (
 	// SeedAWSClusterID is an Unavailable aws cluster.
 	SeedAWSClusterID   = "4d2b8f6a-1e3c-4a5d-b7e9-0c8f2a6d4b13"
@@ -264,12 +264,12 @@ const (
 )
 
 // SeedClusters returns the demo clusters, deterministic for a given now:
-// the two clusters of the audit-log seed (Seed) with their ids, names and
+// the three clusters of the audit-log seed (Seed) with their ids, names and
 // types, and four more. All are Available except SeedAWSClusterID
 // (Unavailable) and SeedCreatingClusterID (Creating); the Creating one and
-// SeedDevClusterID have no risk (scene=cluster_risk lists the other four).
-// Newest created first they are: edge-hw, dev-k8s, staging-ali, prod-cce,
-// idc-k8s, legacy-aws.
+// SeedDevClusterID have no risk (scene=cluster_risk lists the other five).
+// Newest created first they are: edge-hw, sec-lab, dev-k8s, staging-ali,
+// prod-cce, idc-k8s, legacy-aws.
 func SeedClusters(now time.Time) []Cluster {
 	ms := func(ago time.Duration) int64 { return now.Add(-ago).UnixMilli() }
 	day := 24 * time.Hour
@@ -309,6 +309,13 @@ func SeedClusters(now time.Time) []Cluster {
 			TotalNodesNumber: 2, ActiveNodesNumber: 2,
 			AgentInstalledNum: 2, AgentDSInstallStatus: "Installed",
 			CreationTimestamp: ms(30 * day), LastOperateTimestamp: ms(12 * time.Hour), LastScanTime: ms(4 * time.Hour)},
+		// A node joined about 19 h ago (see SeedFindings).
+		{ID: "f5740b95f7e6a9f7e93aeb6111e33900", ClusterID: SeedFindingsClusterID, ClusterName: SeedFindingsClusterName,
+			ClusterType: SeedFindingsClusterType, Status: "Available", Version: "v1.30.2",
+			TotalNodesNumber: 6, ActiveNodesNumber: 6,
+			AgentInstalledNum: 6, AgentDSInstallStatus: "Installed",
+			CreationTimestamp: ms(14 * day), LastOperateTimestamp: ms(19*time.Hour + 20*time.Minute), LastScanTime: ms(time.Hour),
+			AppVulNum: 2, RiskAssessNum: 6, SecCompNum: 3},
 	}
 }
 

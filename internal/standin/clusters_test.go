@@ -168,9 +168,9 @@ func TestClustersPaging(t *testing.T) {
 func TestClustersOrder(t *testing.T) {
 	_, base := clusterServer(t, nil, nil)
 	l := listClusters(t, tokenRequest(t, base, clustersPath, url.Values{"limit": {"200"}}))
-	want := []string{standin.SeedCreatingClusterName, standin.SeedDevClusterName, standin.SeedAliClusterName,
+	want := []string{standin.SeedCreatingClusterName, standin.SeedFindingsClusterName, standin.SeedDevClusterName, standin.SeedAliClusterName,
 		standin.SeedCCEClusterName, standin.SeedIDCClusterName, standin.SeedAWSClusterName}
-	if got := names(l); !slices.Equal(got, want) || l.TotalNum != 6 {
+	if got := names(l); !slices.Equal(got, want) || l.TotalNum != 7 {
 		t.Fatalf("order %v (total_num %d), want %v", got, l.TotalNum, want)
 	}
 
@@ -207,7 +207,7 @@ func TestClustersFilters(t *testing.T) {
 		{url.Values{"cluster_name": {"Staging-Ali"}}, nil},
 		{url.Values{"cluster_name": {"staging-ali "}}, nil},
 		// Clusters with any risk count above 0.
-		{url.Values{"scene": {"cluster_risk"}}, []string{"staging-ali", "prod-cce", "idc-k8s", "legacy-aws"}},
+		{url.Values{"scene": {"cluster_risk"}}, []string{"sec-lab", "staging-ali", "prod-cce", "idc-k8s", "legacy-aws"}},
 		{url.Values{"scene": {"cluster_risk"}, "cluster_name": {"dev-k8s"}}, nil},
 		{url.Values{"scene": {"cluster_risk"}, "cluster_name": {"legacy-aws"}}, []string{"legacy-aws"}},
 		{url.Values{"load_agent_info": {"true"}, "cluster_name": {"idc-k8s"}}, []string{"idc-k8s"}},
@@ -398,7 +398,7 @@ func TestClustersValidation(t *testing.T) {
 func TestClustersEnterpriseProject(t *testing.T) {
 	_, base := clusterServer(t, nil, func(o *standin.Options) { o.EnterpriseProjects = []string{"eps-123"} })
 	for _, eps := range []string{"0", "all_granted_eps", "eps-123", ""} {
-		if l := listClusters(t, tokenRequest(t, base, clustersPath, url.Values{"enterprise_project_id": {eps}})); l.TotalNum != 6 {
+		if l := listClusters(t, tokenRequest(t, base, clustersPath, url.Values{"enterprise_project_id": {eps}})); l.TotalNum != 7 {
 			t.Fatalf("eps %q: total_num %d", eps, l.TotalNum)
 		}
 	}
@@ -411,7 +411,7 @@ func TestClustersSignature(t *testing.T) {
 	sig := demoSigning()
 	sig.path = clustersPath
 	q := url.Values{"limit": {"200"}, "load_agent_info": {"true"}}
-	if l := listClusters(t, signedRequest(t, base, q, sig)); l.TotalNum != 6 || len(l.ClusterInfoList) != 6 {
+	if l := listClusters(t, signedRequest(t, base, q, sig)); l.TotalNum != 7 || len(l.ClusterInfoList) != 7 {
 		t.Fatalf("signed: total_num %d", l.TotalNum)
 	}
 
@@ -464,7 +464,7 @@ func TestClustersProjects(t *testing.T) {
 		}
 	})
 	path := func(p string) string { return "/v5/" + p + standin.ClustersPathSuffix }
-	if l := listClusters(t, tokenRequest(t, base, clustersPath, nil)); l.TotalNum != 6 {
+	if l := listClusters(t, tokenRequest(t, base, clustersPath, nil)); l.TotalNum != 7 {
 		t.Fatalf("main project: total_num %d", l.TotalNum)
 	}
 	if l := listClusters(t, tokenRequest(t, base, path(standin.SeedOtherProjectID), nil)); l.TotalNum != 3 || !slices.Equal(ids(l), []string{
@@ -595,7 +595,7 @@ func TestSeedClusters(t *testing.T) {
 	if !reflect.DeepEqual(cs, standin.SeedClusters(testNow)) {
 		t.Fatal("SeedClusters is not deterministic")
 	}
-	if len(cs) != 6 {
+	if len(cs) != 7 {
 		t.Fatalf("%d seed clusters", len(cs))
 	}
 	byID := map[string]standin.Cluster{}
@@ -615,15 +615,21 @@ func TestSeedClusters(t *testing.T) {
 			t.Errorf("%s: inconsistent %+v", c.ClusterName, c)
 		}
 	}
-	if len(byID) != 6 || len(rows) != 6 || len(types) != 6 {
+	// Seven ids and row ids; six types, sec-lab and dev-k8s both k8s.
+	if len(byID) != 7 || len(rows) != 7 || len(types) != 6 {
 		t.Fatalf("ids, row ids or types repeat: %d %d %d", len(byID), len(rows), len(types))
 	}
-	// The audit-log seed's clusters, as the records name them.
+	// The audit-log seed's three clusters, as the records name them.
+	recordClusters := map[string]bool{}
 	for _, r := range standin.Seed(testNow) {
 		c, ok := byID[r.ClusterID]
 		if !ok || c.ClusterName != r.ClusterName || c.ClusterType != r.ClusterType {
 			t.Fatalf("record of %s %s %s: cluster %+v", r.ClusterID, r.ClusterName, r.ClusterType, c)
 		}
+		recordClusters[r.ClusterID] = true
+	}
+	if len(recordClusters) != 3 {
+		t.Fatalf("the seed's records are of %d clusters", len(recordClusters))
 	}
 	for _, w := range []struct{ id, name, typ, status string }{
 		{standin.SeedCCEClusterID, "prod-cce", "cce", "Available"},
@@ -632,6 +638,7 @@ func TestSeedClusters(t *testing.T) {
 		{standin.SeedCreatingClusterID, standin.SeedCreatingClusterName, "self_built_hw", "Creating"},
 		{standin.SeedAliClusterID, "staging-ali", "ali", "Available"},
 		{standin.SeedDevClusterID, "dev-k8s", "k8s", "Available"},
+		{standin.SeedFindingsClusterID, "sec-lab", "k8s", "Available"},
 	} {
 		if c := byID[w.id]; c.ClusterName != w.name || c.ClusterType != w.typ || c.Status != w.status {
 			t.Errorf("%s: %+v", w.id, c)

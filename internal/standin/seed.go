@@ -145,11 +145,13 @@ var idcEvents = []seedEvent{
 }
 
 // Seed returns the demo records, deterministic for a given now and all
-// within the 3 days before it, so rolling "last 24 h" windows find records.
+// within the 3 days before it, so rolling "last 24 h" windows find records:
+// those of the CCE and IDC clusters, and sec-lab's day (SeedFindings).
 func Seed(now time.Time) []Record {
 	var out []Record
 	out = append(out, seedCluster(now, SeedCCEClusterID, SeedCCEClusterName, "cce", cceHosts, cceEvents, true)...)
 	out = append(out, seedCluster(now, SeedIDCClusterID, SeedIDCClusterName, "self_built_idc", idcHosts, idcEvents, false)...)
+	out = append(out, SeedFindings(now)...)
 	return out
 }
 

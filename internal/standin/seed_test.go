@@ -1,7 +1,10 @@
 package standin_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -22,8 +25,16 @@ func TestSeedShape(t *testing.T) {
 	if !reflect.DeepEqual(recs, standin.Seed(testNow)) {
 		t.Fatal("Seed is not deterministic")
 	}
-	if n := len(recs); n < 40 || n > 60 {
-		t.Fatalf("%d records", n)
+	perCluster := map[string]int{}
+	for _, r := range recs {
+		perCluster[r.ClusterID]++
+	}
+	if len(recs) != 88 || perCluster[standin.SeedCCEClusterID] != 32 || perCluster[standin.SeedIDCClusterID] != 16 ||
+		perCluster[standin.SeedFindingsClusterID] != 40 {
+		t.Fatalf("%d records: %v", len(recs), perCluster)
+	}
+	if !reflect.DeepEqual(recs[48:], standin.SeedFindings(testNow)) {
+		t.Fatal("the seed's sec-lab records are not SeedFindings'")
 	}
 	var freeText, violations, execs int
 	verbs := map[string]bool{}
@@ -41,6 +52,8 @@ func TestSeedShape(t *testing.T) {
 			if r.LineNum != "" || r.ClusterType != "self_built_idc" {
 				t.Fatalf("IDC record %+v", r)
 			}
+		case standin.SeedFindingsClusterID:
+			continue // TestSeedFindings
 		default:
 			t.Fatalf("unknown cluster %s", r.ClusterID)
 		}
@@ -102,5 +115,160 @@ func TestGenerate(t *testing.T) {
 	}
 	if got := standin.Generate("c1", "cce", 3, testNow, true); got[0].LineNum != "1" || got[2].LineNum != "3" {
 		t.Fatalf("line nums %+v", got)
+	}
+}
+
+// labEvent is what TestSeedFindings reads of a sec-lab audit event.
+type labEvent struct {
+	Kind, APIVersion, Level, AuditID, Stage, Verb, RequestURI string
+	RequestReceivedTimestamp, StageTimestamp                  string
+	User                                                      struct{ Username string }
+	ObjectRef                                                 *struct{ Resource, Namespace, Name, Subresource string }
+	ResponseStatus                                            *struct{ Code int }
+	RequestObject, ResponseObject                             json.RawMessage
+	Annotations                                               map[string]string
+}
+
+// topKeys are the keys of the JSON object s, in order, repeats included.
+func topKeys(t *testing.T, s string) []string {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(s))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", s)
+	}
+	var keys []string
+	for d.More() {
+		k, err := d.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, ok := k.(string)
+		if !ok {
+			t.Fatalf("object key %v is not a string", k)
+		}
+		keys = append(keys, key)
+		var v json.RawMessage
+		if err := d.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Token(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		t.Fatalf("trailing data in %s", s)
+	}
+	return keys
+}
+
+func TestSeedFindings(t *testing.T) {
+	recs := standin.SeedFindings(testNow)
+	if !reflect.DeepEqual(recs, standin.SeedFindings(testNow)) {
+		t.Fatal("SeedFindings is not deterministic")
+	}
+	if len(recs) != 40 {
+		t.Fatalf("%d records", len(recs))
+	}
+	var notJSON, notAudit, malformed int
+	times, ids := map[int64]bool{}, map[string][]labEvent{}
+	hosts := map[string]bool{}
+	levels := map[string]int{}
+	for _, r := range recs {
+		if r.ClusterID != standin.SeedFindingsClusterID || r.ClusterName != standin.SeedFindingsClusterName || r.ClusterType != "k8s" ||
+			r.LineNum != "" || r.HostID == "" || r.HostIP == "" {
+			t.Fatalf("record %+v", r)
+		}
+		hosts[r.HostID] = true
+		at := time.UnixMilli(r.Time)
+		if !at.Before(testNow) || !at.After(testNow.Add(-24*time.Hour)) || times[r.Time] {
+			t.Fatalf("record at %s: outside the last 24 h, or at the time of another", at)
+		}
+		times[r.Time] = true
+		if !strings.HasPrefix(r.Content, "{") {
+			notJSON++
+			continue
+		}
+		keys := topKeys(t, r.Content)
+		var ev labEvent
+		if err := json.Unmarshal([]byte(r.Content), &ev); err != nil {
+			t.Fatalf("%v: %s", err, r.Content)
+		}
+		if ev.APIVersion != "audit.k8s.io/v1" {
+			notAudit++ // an event exporter's Kubernetes Event
+			if ev.Kind != "Event" || ev.APIVersion != "v1" {
+				t.Fatalf("JSON of another kind: %s", r.Content)
+			}
+			continue
+		}
+		if ev.Kind != "Event" || ev.AuditID == "" || ev.User.Username == "" {
+			t.Fatalf("event %s", r.Content)
+		}
+		seen := map[string]int{}
+		for _, k := range keys {
+			seen[k]++
+		}
+		if len(seen) != len(keys) {
+			malformed++
+			if seen["verb"] != 2 || len(seen) != len(keys)-1 {
+				t.Fatalf("keys repeat, not verb alone: %v", keys)
+			}
+		}
+		if st, err := time.Parse(time.RFC3339Nano, ev.StageTimestamp); err != nil || st.UnixMilli() != r.Time {
+			t.Fatalf("stageTimestamp %s vs time %d (%v)", ev.StageTimestamp, r.Time, err)
+		}
+		if rr, err := time.Parse(time.RFC3339Nano, ev.RequestReceivedTimestamp); err != nil || rr.UnixMilli() > r.Time {
+			t.Fatalf("requestReceivedTimestamp %s after the stage's (%v)", ev.RequestReceivedTimestamp, err)
+		}
+		levels[ev.Level]++
+		switch {
+		case ev.Level != "Metadata" && ev.Level != "RequestResponse":
+			t.Fatalf("level %s", ev.Level)
+		case ev.Level == "Metadata" && (ev.RequestObject != nil || ev.ResponseObject != nil):
+			t.Fatalf("a body at Metadata level: %s", r.Content)
+		case ev.Stage == "RequestReceived" && (ev.ResponseStatus != nil || ev.Annotations != nil || ev.RequestReceivedTimestamp != ev.StageTimestamp):
+			t.Fatalf("RequestReceived with what a later stage knows: %s", r.Content)
+		case ev.Stage != "RequestReceived" && (ev.Stage != "ResponseComplete" || ev.ResponseStatus == nil || ev.Annotations["authorization.k8s.io/decision"] == ""):
+			t.Fatalf("event %s", r.Content)
+		}
+		if ev.ObjectRef != nil && ev.ObjectRef.Resource == "secrets" && ev.Level != "RequestResponse" {
+			t.Fatalf("a Secret's event at %s level", ev.Level)
+		}
+		ids[ev.AuditID] = append(ids[ev.AuditID], ev)
+	}
+	if notJSON != 1 || notAudit != 1 || malformed != 1 || len(hosts) != 3 {
+		t.Fatalf("%d not JSON, %d not audit events, %d malformed, %d hosts", notJSON, notAudit, malformed, len(hosts))
+	}
+	if levels["Metadata"] != 21 || levels["RequestResponse"] != 17 {
+		t.Fatalf("levels %v", levels)
+	}
+	// Every audit ID is one request's; one request is audited at two stages.
+	var twice []string
+	for id, evs := range ids {
+		if len(evs) > 1 {
+			twice = append(twice, id)
+		}
+	}
+	if len(ids) != 37 || len(twice) != 1 {
+		t.Fatalf("%d audit IDs, %v at more than one stage", len(ids), twice)
+	}
+	pair := ids[twice[0]]
+	if len(pair) != 2 || pair[0].Stage != "RequestReceived" || pair[1].Stage != "ResponseComplete" ||
+		pair[1].RequestReceivedTimestamp != pair[0].StageTimestamp || pair[1].StageTimestamp <= pair[0].StageTimestamp ||
+		pair[0].Verb != pair[1].Verb || pair[0].RequestURI != pair[1].RequestURI {
+		t.Fatalf("the request of two stages: %+v", pair)
+	}
+	// The Secrets' data is in the log, for the docs to show it never
+	// reaches a finding.
+	data := standin.SeedFindingsSecretData()
+	if len(data) != 3 {
+		t.Fatalf("secret data %v", data)
+	}
+	for _, d := range data {
+		if _, err := base64.StdEncoding.DecodeString(d); err != nil {
+			t.Errorf("%s is not base64: %v", d, err)
+		}
+		if !slices.ContainsFunc(recs, func(r standin.Record) bool { return strings.Contains(r.Content, `":"`+d+`"`) }) {
+			t.Errorf("no record holds the secret data %s", d)
+		}
 	}
 }

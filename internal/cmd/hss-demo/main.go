@@ -3,9 +3,11 @@
 // through dev_overrides: the data source at work with no cloud account.
 //
 // It is what `make demo` runs. The stand-in serves the seed data (the last
-// three days, relative to now, with one violation: a human deleting a
-// Secret in production), checks signatures as the real API does, and
-// nothing outside this machine is contacted.
+// three days, relative to now: in prod-cce, a human deleting a Secret and
+// another exec-ing into a pod, the guard's two findings; in sec-lab, an
+// event for every detection rule) and the seeded cluster list, checks
+// signatures as the real API does, and nothing outside this machine is
+// contacted.
 package main
 
 import (

@@ -76,7 +76,7 @@ func TestDemo(t *testing.T) {
 
 	t.Run("the fleet is listed", func(t *testing.T) {
 		out, _ := plan()
-		for _, want := range []string{`"prod-cce (cce, Available)"`, `"legacy-aws (aws, Unavailable)"`, `"dev-k8s (k8s, Available)"`} {
+		for _, want := range []string{`"prod-cce (cce, Available)"`, `"legacy-aws (aws, Unavailable)"`, `"dev-k8s (k8s, Available)"`, `"sec-lab (k8s, Available)"`} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the plan lacks %s:\n%s", want, out)
 			}
@@ -118,7 +118,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("the fleet's plan lacks %q:\n%s", want, out)
 			}
 		}
-		for _, not := range []string{"legacy-aws", "staging-ali", "dev-k8s"} {
+		for _, not := range []string{"legacy-aws", "staging-ali", "dev-k8s", "sec-lab"} {
 			if strings.Contains(out, `name   = "`+not+`"`) {
 				t.Errorf("%s is guarded though not of the types asked, or not Available", not)
 			}
@@ -126,6 +126,15 @@ func TestDemo(t *testing.T) {
 		out, err = planFleet("-var", `cluster_ids=["6f1e4c2a-93b7-4d0e-8a5c-7b2f19d3e460","6f1e4c2a-0000-0000-0000-mistyped"]`)
 		if err == nil || !ws("The project lists no cluster with ID 6f1e4c2a-0000-0000-0000-mistyped").MatchString(out) {
 			t.Fatalf("a mistyped cluster id: err %v\n%s", err, out)
+		}
+	})
+
+	// The guard fails closed: a window it cannot read fails the plan, even
+	// without enforce (a check-scoped data source would only warn).
+	t.Run("unreadable window fails", func(t *testing.T) {
+		out, err := plan("-var", "hss_endpoint=http://127.0.0.1:1")
+		if err == nil || !ws("with module.guard.data.hss_cluster_audit_findings.window").MatchString(out) {
+			t.Fatalf("a plan whose window cannot be read: err %v\n%s", err, out)
 		}
 	})
 
