@@ -281,10 +281,14 @@ var sensitiveHostPaths = []string{
 // "" when none.
 func sensitivePath(p string) (s string, under bool) {
 	clean := path.Clean("/" + p) // relative and dotted paths cannot slip by
+	best := ""                   // the most specific sensitive path holding clean
 	for _, s := range sensitiveHostPaths {
-		if clean == s || s != "/" && strings.HasPrefix(clean, s+"/") {
-			return s, true
+		if (clean == s || s != "/" && strings.HasPrefix(clean, s+"/")) && len(s) > len(best) {
+			best = s
 		}
+	}
+	if best != "" {
+		return best, true
 	}
 	for _, s := range sensitiveHostPaths {
 		if strings.HasPrefix(s, clean+"/") { // clean is not "/": that matched above
@@ -324,7 +328,7 @@ func objectName(ref k8saudit.ObjectReference) string {
 	case ref.Namespace != "":
 		return "in " + ref.Namespace
 	}
-	return "(unnamed)"
+	return "in all namespaces"
 }
 
 func resourceName(ref k8saudit.ObjectReference) string {
@@ -337,6 +341,9 @@ func resourceName(ref k8saudit.ObjectReference) string {
 func uriOrObject(in *input) string {
 	if in.ev.RequestURI != "" {
 		return in.ev.RequestURI
+	}
+	if in.ref.Resource == "" {
+		return "(no URI)"
 	}
 	return resourceName(in.ref) + " " + objectName(in.ref)
 }
