@@ -68,7 +68,7 @@ type model struct {
 	HostIP              types.String   `tfsdk:"host_ip"`
 	Rules               []string       `tfsdk:"rules"`
 	AllowedUsernames    []string       `tfsdk:"allowed_usernames"`
-	PrivilegedImages    []string       `tfsdk:"privileged_images"`
+	TrustedImages       []string       `tfsdk:"trusted_images"`
 	MaxFindings         types.Int64    `tfsdk:"max_findings"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 
@@ -146,7 +146,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 
 	engine := findings.NewEngine(findings.Config{
 		Rules: m.Rules, AllowedUsernames: findings.NewPatterns(m.AllowedUsernames...),
-		PrivilegedImages: findings.NewPatterns(m.PrivilegedImages...), MaxFindings: int(m.MaxFindings.ValueInt64()),
+		TrustedImages: findings.NewPatterns(m.TrustedImages...), MaxFindings: int(m.MaxFindings.ValueInt64()),
 	})
 	var records int64
 	res, err := client.WalkClusterAuditLogs(ctx, q, func(page []hss.Record) bool {

@@ -43,8 +43,9 @@ func Schema(ctx context.Context) schema.Schema {
 		"the CI robot's service account, say. The control plane (`" + strings.Join(findings.ControlPlane, "`, `") + "`) is always exempt " +
 		"from those rules; no other `system:` identity is (a stolen service-account token is `system:serviceaccount:...`)."
 	images := names
-	images.MarkdownDescription = "Images that may run privileged without a `privileged_pod` finding (a value ending in `*` is a prefix): " +
-		"a CNI's or a storage driver's, say."
+	images.MarkdownDescription = "Images trusted with host access (a value ending in `*` is a prefix): a CNI's or a storage driver's, say. " +
+		"A privileged container of such an image is no `privileged_pod` finding, and a pod spec whose containers all run such images " +
+		"is no `host_namespace_pod` or `sensitive_mount_pod` finding."
 	rules := schema.ListAttribute{ElementType: types.StringType, Optional: true, Computed: true,
 		Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.ValueStringsAre(stringvalidator.OneOf(findings.RuleNames()...))},
 		MarkdownDescription: "The rules to evaluate, by name; every rule when unset. The catalogue: " + ruleList() + "."}
@@ -71,7 +72,7 @@ func Schema(ctx context.Context) schema.Schema {
 			"host_ip":           schema.StringAttribute{Optional: true, MarkdownDescription: "Only logs of the host with this IP address (the API's filter)."},
 			"rules":             rules,
 			"allowed_usernames": allowed,
-			"privileged_images": images,
+			"trusted_images":    images,
 			"max_findings": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
 				MarkdownDescription: "Keep at most this many findings (the newest), with a warning; `findings_num` and `counts` count them all. Default: no cap."},
 			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
@@ -109,7 +110,7 @@ func queryID(m *model) string {
 	parts := []string{m.Region.ValueString(), m.ClusterID.ValueString(), strconv.FormatInt(m.StartTime.ValueInt64(), 10),
 		strconv.FormatInt(m.EndTime.ValueInt64(), 10), m.EnterpriseProjectID.ValueString(), m.ClusterName.ValueString(),
 		m.HostName.ValueString(), m.HostID.ValueString(), m.HostIP.ValueString(), strings.Join(m.Rules, ","),
-		strings.Join(m.AllowedUsernames, ","), strings.Join(m.PrivilegedImages, ","), strconv.FormatInt(m.MaxFindings.ValueInt64(), 10)}
+		strings.Join(m.AllowedUsernames, ","), strings.Join(m.TrustedImages, ","), strconv.FormatInt(m.MaxFindings.ValueInt64(), 10)}
 	for i, p := range parts {
 		parts[i] = strconv.Quote(p)
 	}

@@ -22,7 +22,7 @@ const labAddr = "data.hss_cluster_audit_findings.lab"
 
 // labFinding is a finding of sec-lab's day (standin.SeedFindings): the
 // rule, the request (audit ID) and its user; spared says that
-// allowed_usernames or privileged_images spare it.
+// allowed_usernames or trusted_images spare it.
 type labFinding struct {
 	rule, auditID, user string
 	spared              bool
@@ -33,7 +33,7 @@ type labFinding struct {
 var labFindings = []labFinding{
 	// The CI robot reads the registry's Secret: allowed_usernames.
 	{"secret_access", "c97398d2-3328-447d-9ce8-c1924bee8390", "system:serviceaccount:ci:deployer", true},
-	// The CNI's privileged pod: privileged_images.
+	// The CNI's privileged pod: trusted_images.
 	{"privileged_pod", "624b9eda-d9c8-4fd4-b018-64e2ca369a0d", "system:serviceaccount:kube-system:daemon-set-controller", true},
 	// A port-forward over WebSocket, audited as get.
 	{"pod_exec", "eb4b9faa-6660-4806-b825-559954ecd007", "erin@example.com", false},
@@ -131,7 +131,7 @@ data "hss_cluster_audit_findings" "lab" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			// The guide's exemptions: the CI robot, the CNI's images.
-			Config: cfg(`allowed_usernames = ["system:serviceaccount:ci:*"]` + "\n" + `  privileged_images = ["registry.example.com/cni/*"]`),
+			Config: cfg(`allowed_usernames = ["system:serviceaccount:ci:*"]` + "\n" + `  trusted_images = ["registry.example.com/cni/*"]`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(labAddr, tfjsonpath.New("counts"), exactCounts(map[string]int64{
 					"pod_exec": 2, "secret_access": 2, "cluster_admin_binding": 1, "wildcard_role": 1, "anonymous_request": 1,

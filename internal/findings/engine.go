@@ -52,7 +52,7 @@ func (p Patterns) Match(s string) bool {
 type Config struct {
 	Rules            []string // names; empty: every rule
 	AllowedUsernames Patterns // exempt from the exemptible rules
-	PrivilegedImages Patterns // exempt from privileged_pod
+	TrustedImages    Patterns // exempt from the pod rules (privileged, host namespaces, host mounts)
 	MaxFindings      int      // the newest kept; 0: no cap
 }
 

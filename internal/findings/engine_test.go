@@ -684,7 +684,7 @@ func FuzzEngine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content string) {
 		_ = ParseBodies(content)
 		ev, kind := k8saudit.Parse(content)
-		for _, cfg := range []Config{{}, {MaxFindings: 1, AllowedUsernames: NewPatterns("alice*"), PrivilegedImages: NewPatterns("*")}} {
+		for _, cfg := range []Config{{}, {MaxFindings: 1, AllowedUsernames: NewPatterns("alice*"), TrustedImages: NewPatterns("*")}} {
 			e := NewEngine(cfg)
 			for i := range 3 { // again, as another stage of the same request would be
 				e.Add(&hss.Record{Time: int64(3 - i), Content: content}, ev, kind)

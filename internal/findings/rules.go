@@ -160,10 +160,10 @@ var Catalogue = []Rule{
 	},
 	{
 		Name: "privileged_pod", Severity: SeverityHigh, Falco: "Create Privileged Pod", Level: "Request", Exemptible: true,
-		Description: "a pod, pod template or ephemeral container running privileged (privileged_images exempt)",
+		Description: "a pod, pod template or ephemeral container running privileged (trusted_images exempt)",
 		check: podRule(func(in *input, p PodSpec) string {
 			for _, c := range p.Containers {
-				if c.Privileged && !in.cfg.PrivilegedImages.Match(c.Image) {
+				if c.Privileged && !in.cfg.TrustedImages.Match(c.Image) {
 					return fmt.Sprintf("privileged container %s (image %s)", c.Name, c.Image)
 				}
 			}
@@ -172,8 +172,11 @@ var Catalogue = []Rule{
 	},
 	{
 		Name: "host_namespace_pod", Severity: SeverityHigh, Falco: "Create HostNetwork Pod / Create HostPid Pod / Create HostIPC Pod", Level: "Request", Exemptible: true,
-		Description: "a pod or pod template sharing the host's network, PID or IPC namespace",
-		check: podRule(func(_ *input, p PodSpec) string {
+		Description: "a pod or pod template sharing the host's network, PID or IPC namespace (pods whose containers all run trusted_images exempt)",
+		check: podRule(func(in *input, p PodSpec) string {
+			if in.trusted(p) {
+				return ""
+			}
 			var ns []string
 			for _, h := range []struct {
 				on   bool
@@ -191,8 +194,11 @@ var Catalogue = []Rule{
 	},
 	{
 		Name: "sensitive_mount_pod", Severity: SeverityHigh, Falco: "Create Sensitive Mount Pod", Level: "Request", Exemptible: true,
-		Description: "a pod or pod template mounting a sensitive host path (/, /etc, /proc, /root, /var/lib/kubelet, /etc/kubernetes, container runtime sockets)",
-		check: podRule(func(_ *input, p PodSpec) string {
+		Description: "a pod or pod template mounting a sensitive host path (/, /etc, /proc, /root, /var/lib/kubelet, /etc/kubernetes, container runtime sockets; pods whose containers all run trusted_images exempt)",
+		check: podRule(func(in *input, p PodSpec) string {
+			if in.trusted(p) {
+				return ""
+			}
 			for _, hp := range p.HostPaths {
 				if s, under := sensitivePath(hp); s != "" {
 					if !under {
@@ -234,6 +240,20 @@ var Catalogue = []Rule{
 		Name: "malformed", Severity: SeverityHigh, Level: "Metadata",
 		Description: "a record that claims to be an audit event and fails strict parsing (free text is not a finding)",
 	},
+}
+
+// trusted says whether every container of p runs a trusted image: a
+// CNI's or a storage driver's pod, whose host access is its job.
+func (in *input) trusted(p PodSpec) bool {
+	if len(p.Containers) == 0 {
+		return false
+	}
+	for _, c := range p.Containers {
+		if !in.cfg.TrustedImages.Match(c.Image) {
+			return false
+		}
+	}
+	return true
 }
 
 // podRule makes a rule over the pod specs of a Pod (created, or given

@@ -3,7 +3,12 @@ package findings
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
 )
 
 // Bodies as kube-apiserver logs them.
@@ -310,7 +315,7 @@ func TestAnonymousRequest(t *testing.T) {
 func TestPrivilegedPod(t *testing.T) {
 	const sev = SeverityHigh
 	msg := "alice create %s %s with privileged container shell (image busybox:1.36)"
-	exempt := Config{PrivilegedImages: NewPatterns("registry.example.com/cni/*")}
+	exempt := Config{TrustedImages: NewPatterns("registry.example.com/cni/*")}
 	cniSpec := func(image string) string {
 		return `{"containers":[{"name":"cni","image":"` + image + `","securityContext":{"privileged":true}}]}`
 	}
@@ -590,4 +595,39 @@ func replaceOnce(t *testing.T, s, old, repl string) string {
 	}
 	t.Fatalf("%q not in %s", old, s)
 	return ""
+}
+
+// A CNI's pod: privileged, on the host's network, mounting the host's CNI
+// configuration. trusted_images spares all three pod rules when every
+// container runs a trusted image, and none when one does not.
+func TestTrustedImagesSpareHostAccess(t *testing.T) {
+	spec := func(images ...string) string {
+		var cs []string
+		for i, im := range images {
+			cs = append(cs, fmt.Sprintf(`{"name":"c%d","image":%q,"securityContext":{"privileged":true}}`, i, im))
+		}
+		return `{"hostNetwork":true,"containers":[` + strings.Join(cs, ",") + `],"volumes":[{"name":"cni","hostPath":{"path":"/etc/cni/net.d"}}]}`
+	}
+	cfg := Config{TrustedImages: NewPatterns("registry.example.com/cni/*")}
+	rulesFired := func(podSpec string) []string {
+		e := NewEngine(cfg)
+		c := newEvent(verb("create"), ref("pods", "", "kube-system", "calico-node-x"), user("system:serviceaccount:kube-system:daemon-set-controller"),
+			req(pod("calico-node-x", "kube-system", podSpec))).JSON()
+		ev, kind := k8saudit.Parse(c)
+		e.Add(&hss.Record{Time: 1, Content: c}, ev, kind)
+		var out []string
+		for _, f := range e.Result().Findings {
+			if f.Rule != "kube_system_change" {
+				out = append(out, f.Rule)
+			}
+		}
+		return out
+	}
+	if got := rulesFired(spec("registry.example.com/cni/calico-node:v3.28")); len(got) != 0 {
+		t.Fatalf("a trusted CNI pod fired %v", got)
+	}
+	got := rulesFired(spec("registry.example.com/cni/calico-node:v3.28", "docker.io/evil/sidecar:1"))
+	if want := []string{"privileged_pod", "host_namespace_pod", "sensitive_mount_pod"}; !slices.Equal(got, want) {
+		t.Fatalf("a CNI pod with an untrusted sidecar fired %v, want %v", got, want)
+	}
 }

@@ -320,7 +320,7 @@ func secLabDay(now time.Time) []labEvent {
 			who:  labActor{ciDeployer, nil, `RBAC: allowed by RoleBinding "registry-reader/ci" of Role "registry-reader" to ServiceAccount "deployer/ci"`},
 			verb: "get", uri: "/api/v1/namespaces/ci/secrets/registry-push", ref: labRef("", "secrets", "ci", "registry-push", ""), code: 200, resp: registrySecret},
 		// A node joined: its CNI pod (privileged, of an image exempt by
-		// privileged_images) and its log shipper (hostPath /var/log).
+		// trusted_images) and its log shipper (hostPath /var/log).
 		{ago: 19*hour + 20*minute + 44*second, host: 0, id: "624b9eda-d9c8-4fd4-b018-64e2ca369a0d", level: "RequestResponse", who: labDSController, verb: "create",
 			uri: "/api/v1/namespaces/calico-system/pods", ref: labRef("", "pods", "calico-system", "", ""), code: 201, name: "calico-node-7xk2p",
 			body: `{"kind":"Pod","apiVersion":"v1","metadata":{"generateName":"calico-node-","namespace":"calico-system"` + storedMark +
@@ -455,7 +455,7 @@ func secLabDay(now time.Time) []labEvent {
 // distinct times, deterministic for a given now. Among routine traffic,
 // every rule of hss_cluster_audit_findings fires on known events, beside
 // near-misses that must not, with allowed_usernames =
-// ["system:serviceaccount:ci:*"] and privileged_images =
+// ["system:serviceaccount:ci:*"] and trusted_images =
 // ["registry.example.com/cni/*"]:
 //
 //   - pod_exec: mallory@example.com's exec (audited at RequestReceived and

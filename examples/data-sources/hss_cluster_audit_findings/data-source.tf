@@ -7,7 +7,7 @@ data "hss_cluster_audit_findings" "last_day" {
   # The CI robot deploys and reads Secrets by design.
   allowed_usernames = ["system:serviceaccount:ci:*"]
   # The CNI runs privileged.
-  privileged_images = ["registry.example.com/cni/*"]
+  trusted_images = ["registry.example.com/cni/*"]
 }
 
 output "findings" {

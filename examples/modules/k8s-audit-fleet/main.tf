@@ -38,7 +38,7 @@ module "guard" {
   window_hours      = var.window_hours
   rules             = var.rules
   allowed_usernames = var.allowed_usernames
-  privileged_images = var.privileged_images
+  trusted_images    = var.trusted_images
   enforce           = var.enforce
   max_listed        = var.max_listed
 }

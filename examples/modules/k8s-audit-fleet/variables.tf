@@ -46,8 +46,8 @@ variable "allowed_usernames" {
   default     = []
 }
 
-variable "privileged_images" {
-  description = "Images that may run privileged in every cluster."
+variable "trusted_images" {
+  description = "Images trusted with host access in every cluster (exempt from the pod rules)."
   type        = list(string)
   default     = []
 }

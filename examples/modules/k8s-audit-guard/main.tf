@@ -32,7 +32,7 @@ data "hss_cluster_audit_findings" "window" {
 
   rules             = var.rules
   allowed_usernames = length(var.allowed_usernames) > 0 ? var.allowed_usernames : null
-  privileged_images = length(var.privileged_images) > 0 ? var.privileged_images : null
+  trusted_images    = length(var.trusted_images) > 0 ? var.trusted_images : null
 
   lifecycle {
     postcondition {

@@ -38,8 +38,8 @@ variable "allowed_usernames" {
   default     = []
 }
 
-variable "privileged_images" {
-  description = "Images that may run privileged (a CNI's, say); a value ending in * is a prefix."
+variable "trusted_images" {
+  description = "Images trusted with host access (a CNI's, say): exempt from the pod rules; a value ending in * is a prefix."
   type        = list(string)
   default     = []
 }
