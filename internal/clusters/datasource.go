@@ -223,6 +223,10 @@ func explain(err error, q hss.ClusterQuery, data *providerdata.Data, timeout tim
 		return "Cluster list throttled past its deadline", fmt.Sprintf("%s.\n\nThe service's API quota (5 calls a minute per user for the "+
 			"cluster list, apart from the audit logs') kept the read waiting past timeouts.read (%s). Allow more time with "+
 			"timeouts = { read = \"...\" }, or run fewer plans on this account at once.", msg, timeout)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 403:
+		return "Error listing HSS Kubernetes clusters", fmt.Sprintf("%s\n\nThe credentials may not list this project's Kubernetes clusters in HSS "+
+			"(enterprise project %q). Grant the IAM user or agency HSS read rights on it (HSS ReadOnlyAccess, say), or set enterprise_project_id "+
+			"to an enterprise project it may read.", auditlogs.Facts(apiErr), q.EnterpriseProjectID)
 	case errors.As(err, &apiErr):
 		return "Error listing HSS Kubernetes clusters", fmt.Sprintf("%s\n\n%s", auditlogs.Facts(apiErr),
 			auditlogs.Remedy(apiErr, hss.Query{EnterpriseProjectID: q.EnterpriseProjectID}, data))

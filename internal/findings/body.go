@@ -67,7 +67,8 @@ type wireObject struct {
 		Verbs     []string `json:"verbs"`
 		Resources []string `json:"resources"`
 	} `json:"rules"`
-	Spec *wireTopSpec `json:"spec"`
+	Spec     *wireTopSpec  `json:"spec"`
+	Template *wireTemplate `json:"template"` // a PodTemplate's
 }
 
 // wireTopSpec is an object's spec: a pod's, or one holding a template.
@@ -145,6 +146,11 @@ func parseObject(raw json.RawMessage) *Object {
 	}
 	for _, r := range w.Rules {
 		o.Rules = append(o.Rules, PolicyRule{Verbs: r.Verbs, Resources: r.Resources})
+	}
+	if t := w.Template; t != nil && t.Spec != nil {
+		if p, ok := podSpec(t.Spec); ok {
+			o.Pods = append(o.Pods, p)
+		}
 	}
 	if sp := w.Spec; sp != nil {
 		if p, ok := podSpec(&sp.wirePodSpec); ok {

@@ -147,7 +147,20 @@ func (e *Engine) Add(r *hss.Record, ev *k8saudit.Event, kind k8saudit.Kind) {
 // keep records a finding once per request (audit ID) and rule.
 func (e *Engine) keep(rule *Rule, f Finding, auditID string) {
 	f.Rule, f.Severity = rule.Name, rule.Severity
-	f.Message = safetext.Escape(f.Message) // user names and URIs are the requester's
+	// Every text is the requester's (user names, object names, URIs, even
+	// the audit ID a client may set): escaped, so that a module's message
+	// built from them cannot drive a terminal.
+	for _, s := range []*string{&f.Message, &f.User, &f.Verb, &f.Resource, &f.Subresource, &f.Namespace, &f.Name, &f.Stage} {
+		*s = safetext.Escape(*s)
+	}
+	f.AuditID = safetext.Truncate(safetext.Escape(f.AuditID), 64)
+	if f.SourceIPs != nil {
+		ips := make([]string, len(f.SourceIPs))
+		for i, ip := range f.SourceIPs {
+			ips[i] = safetext.Escape(ip)
+		}
+		f.SourceIPs = ips
+	}
 	k := rule.Name + "\x00" + auditID
 	if auditID != "" {
 		if prev, seen := e.seen[k]; seen {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // t0 is the first record's time (epoch ms): 2025-10-09T08:53:20Z.
@@ -606,8 +607,10 @@ func TestEngineEscapesMessages(t *testing.T) {
 			if f.Message != c.want {
 				t.Errorf("message %q, want %q", f.Message, c.want)
 			}
-			if f.User != c.ev.user || f.Name != c.ev.name {
-				t.Errorf("User %q, Name %q; want %q, %q as sent", f.User, f.Name, c.ev.user, c.ev.name)
+			// The other texts are escaped too: a module's message built
+			// from them cannot drive a terminal either.
+			if f.User != safetext.Escape(c.ev.user) || f.Name != safetext.Escape(c.ev.name) {
+				t.Errorf("User %q, Name %q; want %q, %q escaped", f.User, f.Name, c.ev.user, c.ev.name)
 			}
 		})
 	}

@@ -631,3 +631,29 @@ func TestTrustedImagesSpareHostAccess(t *testing.T) {
 		t.Fatalf("a CNI pod with an untrusted sidecar fired %v, want %v", got, want)
 	}
 }
+
+// A patch's request lists only the containers it changes: trusted_images
+// cannot vouch for the others, so a patch that turns hostNetwork on is a
+// finding whatever image its one container names.
+func TestTrustedImagesDoNotCoverAPatch(t *testing.T) {
+	e := NewEngine(Config{TrustedImages: NewPatterns("registry.example.com/cni/*")})
+	patch := `{"spec":{"template":{"spec":{"hostNetwork":true,"containers":[{"name":"sidecar","image":"registry.example.com/cni/x:1"}]}}}}`
+	c := newEvent(verb("patch"), ref("deployments", "", "shop", "web"), req(patch)).JSON()
+	ev, kind := k8saudit.Parse(c)
+	e.Add(&hss.Record{Time: 1, Content: c}, ev, kind)
+	if got := e.Result().Counts["host_namespace_pod"]; got != 1 {
+		t.Fatalf("host_namespace_pod %d for a patch naming one trusted container, want 1", got)
+	}
+}
+
+// A PodTemplate holds its pod spec at the top level.
+func TestPodTemplate(t *testing.T) {
+	e := NewEngine(Config{})
+	tmpl := `{"kind":"PodTemplate","apiVersion":"v1","metadata":{"name":"t","namespace":"shop"},"template":{"spec":{"hostPID":true,"containers":[{"name":"c","image":"busybox"}]}}}`
+	c := newEvent(verb("create"), ref("podtemplates", "", "shop", "t"), req(tmpl)).JSON()
+	ev, kind := k8saudit.Parse(c)
+	e.Add(&hss.Record{Time: 1, Content: c}, ev, kind)
+	if got := e.Result().Counts["host_namespace_pod"]; got != 1 {
+		t.Fatalf("host_namespace_pod %d for a PodTemplate with hostPID, want 1", got)
+	}
+}

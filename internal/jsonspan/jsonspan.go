@@ -29,7 +29,7 @@ const (
 )
 
 // MaxDepth bounds nesting: deeper texts are refused, not recursed into.
-const MaxDepth = 256
+const MaxDepth = 10_000 // as the Kubernetes API server and strict event parsing allow
 
 // Node is one value: its kind and its span [Start, End) in the source.
 // An object's members are Keys (decoded) and Kids, in the order of the

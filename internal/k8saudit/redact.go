@@ -34,7 +34,13 @@ func Redact(content string) (out string, changed bool) {
 		return content, false
 	}
 	root, err := jsonspan.Parse(content)
-	if err != nil || root.Kind != jsonspan.Object {
+	if err != nil {
+		// Named secrets, and not JSON that can be read (truncated, nested
+		// past the bound): nothing in it can be told safe, so none of it
+		// is kept.
+		return Redacted, true
+	}
+	if root.Kind != jsonspan.Object {
 		return content, false
 	}
 	r := redactor{src: content}
@@ -94,9 +100,9 @@ func (r *redactor) body(n *jsonspan.Node, resource, subresource string) {
 				}
 			}
 		case jsonspan.Object:
-			if kind := r.kind(n); kind == "" || kind == "Secret" {
-				r.secret(n) // a Secret, or a merge or apply patch of one
-			}
+			// A Secret, or a patch of one, whatever kind it claims; a
+			// DeleteOptions or a Status has no data to redact.
+			r.secret(n)
 		}
 	case resource == "tokenreviews":
 		r.path(n, "spec", "token")
@@ -114,6 +120,15 @@ func (r *redactor) objects(n *jsonspan.Node, depth int) {
 		return
 	}
 	if n.Kind == jsonspan.Object {
+		// Any object's last-applied configuration may be a Secret's, as
+		// the PartialObjectMetadata rows of `kubectl get secrets` are.
+		for _, meta := range n.Members("metadata") {
+			for _, ann := range meta.Members("annotations") {
+				for _, a := range ann.Members(lastApplied) {
+					r.lastApplied(a, false)
+				}
+			}
+		}
 		switch r.kind(n) {
 		case "Secret":
 			r.secret(n)
@@ -184,7 +199,7 @@ func (r *redactor) secret(n *jsonspan.Node) {
 	for _, meta := range n.Members("metadata") {
 		for _, ann := range meta.Members("annotations") {
 			for _, a := range ann.Members(lastApplied) {
-				r.lastApplied(a)
+				r.lastApplied(a, true)
 			}
 		}
 	}
@@ -194,7 +209,7 @@ func (r *redactor) secret(n *jsonspan.Node) {
 // string: that string is replaced by the same JSON with its secret values
 // redacted (its own bytes re-quoted; the rest of the content untouched),
 // or by Redacted whole when it does not parse.
-func (r *redactor) lastApplied(a *jsonspan.Node) {
+func (r *redactor) lastApplied(a *jsonspan.Node, secret bool) {
 	inner, ok := a.Str(r.src)
 	if !ok {
 		if a.Kind != jsonspan.Null {
@@ -208,8 +223,10 @@ func (r *redactor) lastApplied(a *jsonspan.Node) {
 		return
 	}
 	sub := redactor{src: inner}
-	sub.secret(root)
-	sub.objects(root, 0)
+	if secret {
+		sub.secret(root) // the annotation of a Secret: its data, whatever the inner kind says
+	}
+	sub.objects(root, 0) // a Secret written there, whoever holds the annotation
 	if len(sub.edits) == 0 {
 		return
 	}

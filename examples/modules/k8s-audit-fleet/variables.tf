@@ -4,6 +4,18 @@ variable "region" {
   default     = null
 }
 
+variable "enterprise_project_id" {
+  description = "Enterprise project whose clusters are listed and read (all_granted_eps: every one the caller may see); the provider's when null."
+  type        = string
+  default     = null
+}
+
+variable "allow_empty" {
+  description = "Let a fleet of no cluster plan (a project not yet populated); by default it fails, as a gate that looked at nothing."
+  type        = bool
+  default     = false
+}
+
 variable "cluster_types" {
   description = "Guard only clusters of these types (cce, k8s, aws, ...); all when empty."
   type        = list(string)
@@ -23,7 +35,7 @@ variable "name_prefix" {
 }
 
 variable "cluster_ids" {
-  description = "Guard only these clusters; each must be listed, or the plan fails. All listed clusters when empty."
+  description = "Guard these clusters, whatever their type, status or name; each must be listed, or the plan fails. When empty, every listed cluster the other filters keep."
   type        = list(string)
   default     = []
 }

@@ -25,10 +25,11 @@ locals {
 }
 
 data "hss_cluster_audit_findings" "window" {
-  region     = var.region
-  cluster_id = var.cluster_id
-  start_time = provider::hss::unix_ms(timeadd(plantimestamp(), "-${var.window_hours}h"))
-  end_time   = provider::hss::unix_ms(plantimestamp())
+  region                = var.region
+  enterprise_project_id = var.enterprise_project_id
+  cluster_id            = var.cluster_id
+  start_time            = provider::hss::unix_ms(timeadd(plantimestamp(), "-${var.window_hours}h"))
+  end_time              = provider::hss::unix_ms(plantimestamp())
 
   rules             = var.rules
   allowed_usernames = length(var.allowed_usernames) > 0 ? var.allowed_usernames : null

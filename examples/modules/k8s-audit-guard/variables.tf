@@ -9,6 +9,12 @@ variable "region" {
   default     = null
 }
 
+variable "enterprise_project_id" {
+  description = "Enterprise project of the cluster's servers; the provider's when null."
+  type        = string
+  default     = null
+}
+
 variable "cluster_name" {
   description = "Name of the cluster, for the messages; the ID alone when empty."
   type        = string
@@ -21,7 +27,7 @@ variable "window_hours" {
   default     = 24
 
   validation {
-    condition     = var.window_hours > 0 && var.window_hours <= 24 * 30
+    condition     = var.window_hours >= 1 && var.window_hours <= 24 * 30
     error_message = "window_hours must be between 1 and 720 (30 days)."
   }
 }

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/standin"
 )
 
 // TestDemo plans the demo configuration, and through it the compliance
@@ -127,6 +129,16 @@ func TestDemo(t *testing.T) {
 		if err == nil || !ws("The project lists no cluster with ID 6f1e4c2a-0000-0000-0000-mistyped").MatchString(out) {
 			t.Fatalf("a mistyped cluster id: err %v\n%s", err, out)
 		}
+		// Named, an Unavailable AWS cluster is guarded all the same.
+		out, err = planFleet("-var", `cluster_ids=["`+standin.SeedAWSClusterID+`"]`)
+		if err != nil || !strings.Contains(out, `name   = "legacy-aws"`) {
+			t.Fatalf("a cluster named by id: err %v\n%s", err, out)
+		}
+		// A fleet the filters leave empty fails: a gate that looked at nothing.
+		out, err = planFleet("-var", "name_prefix=no-such-cluster-")
+		if err == nil || !ws("No cluster to guard").MatchString(out) {
+			t.Fatalf("an empty fleet: err %v\n%s", err, out)
+		}
 	})
 
 	// The guard fails closed: a window it cannot read fails the plan, even
@@ -164,6 +176,10 @@ variable "cluster_ids" {
   type    = list(string)
   default = []
 }
+variable "name_prefix" {
+  type    = string
+  default = ""
+}
 
 provider "hss" {
   endpoints = { hss = var.hss_endpoint }
@@ -173,6 +189,7 @@ module "fleet" {
   source            = "../modules/k8s-audit-fleet"
   cluster_types     = ["cce", "self_built_idc"]
   cluster_ids       = var.cluster_ids
+  name_prefix       = var.name_prefix
   allowed_usernames = ["system:serviceaccount:ci:deployer"]
 }
 
