@@ -161,7 +161,10 @@ func (e *Engine) keep(rule *Rule, f Finding, auditID string) {
 		}
 		f.SourceIPs = ips
 	}
-	k := rule.Name + "\x00" + auditID
+	// A client may set its requests' Audit-ID: the key holds what every
+	// stage of one request shares too, so that requests reusing an ID
+	// stay findings of their own.
+	k := strings.Join([]string{rule.Name, auditID, f.User, f.Verb, f.Resource, f.Subresource, f.Namespace, f.Name}, "\x00")
 	if auditID != "" {
 		if prev, seen := e.seen[k]; seen {
 			// The request's first stage to fire the rule stands for it, unless

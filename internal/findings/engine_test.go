@@ -716,3 +716,17 @@ func FuzzEngine(f *testing.F) {
 		}
 	})
 }
+
+// Requests that reuse one Audit-ID (a client may set it) are findings of
+// their own: only the stages of one request share a finding.
+func TestReusedAuditIDsStayApart(t *testing.T) {
+	e := NewEngine(Config{})
+	for i, name := range []string{"a", "b", "c"} {
+		c := newEvent(id("same-id"), ref("secrets", "", "prod", name)).JSON()
+		ev, kind := k8saudit.Parse(c)
+		e.Add(&hss.Record{Time: int64(i), Content: c}, ev, kind)
+	}
+	if got := e.Result().Counts["secret_access"]; got != 3 {
+		t.Fatalf("secret_access %d for three requests reusing an audit ID, want 3", got)
+	}
+}
