@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
@@ -40,15 +39,9 @@ func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if data := providerdata.FromConfigure(req, resp); data != nil {
+		d.data = data
 	}
-	data, ok := req.ProviderData.(*providerdata.Data)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	d.data = data
 }
 
 func (d *dataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -107,21 +100,10 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	for _, t := range []struct {
-		p path.Path
-		v int64
-	}{{path.Root("start_time"), m.StartTime.ValueInt64()}, {path.Root("end_time"), m.EndTime.ValueInt64()}} {
-		if t.v < 0 {
-			resp.Diagnostics.AddAttributeError(t.p, "Invalid Attribute Value", fmt.Sprintf("Attribute %s value must be at least 0, got: %d. Times are Unix epoch milliseconds.", t.p, t.v))
-			return
-		}
+	if resp.Diagnostics.Append(auditlogs.NegativeTimes(m.StartTime.ValueInt64(), m.EndTime.ValueInt64())...); resp.Diagnostics.HasError() {
+		return
 	}
-	if m.Region.IsNull() && data.Region != "" {
-		m.Region = types.StringValue(data.Region)
-	}
-	if m.EnterpriseProjectID.IsNull() && data.EnterpriseProjectID != "" {
-		m.EnterpriseProjectID = types.StringValue(data.EnterpriseProjectID)
-	}
+	data.Defaults(&m.Region, &m.EnterpriseProjectID)
 	if len(m.Rules) == 0 {
 		m.Rules = findings.RuleNames()
 	}
@@ -131,9 +113,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		HostName: m.HostName.ValueString(), HostID: m.HostID.ValueString(), HostIP: m.HostIP.ValueString(),
 		Limit: hss.MaxLimit, // the audit-log data source's default: the same query shares its read
 	}
-	client, err := data.ClientFor(ctx, m.Region.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("region"), "Region not served by this provider configuration", data.RedactText(err.Error())+".")
+	client := data.Client(ctx, m.Region.ValueString(), &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	timeout, diags := m.Timeouts.Read(ctx, auditlogs.DefaultReadTimeout)

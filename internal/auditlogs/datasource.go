@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -48,15 +47,9 @@ func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if data := providerdata.FromConfigure(req, resp); data != nil {
+		d.data = data
 	}
-	data, ok := req.ProviderData.(*ProviderData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *auditlogs.ProviderData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	d.data = data
 }
 
 func (d *dataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -99,24 +92,14 @@ func ReadState(ctx context.Context, data *ProviderData, cfg tfsdk.Config) (*tfpr
 				strings.Join(data.Unknown, ", ")))
 		return nil, diags
 	}
-	// Validation let through the times Terraform 1.8 makes up while
-	// validating (see epochMillis); a read must never send them.
-	for _, t := range []struct {
-		p path.Path
-		v int64
-	}{{pathStartTime, m.StartTime.ValueInt64()}, {path.Root("end_time"), m.EndTime.ValueInt64()}} {
-		if t.v < 0 {
-			diags.Append(negativeTime(t.p, t.v))
-		}
-	}
+	diags.Append(NegativeTimes(m.StartTime.ValueInt64(), m.EndTime.ValueInt64())...)
 	if diags.HasError() {
 		return nil, diags
 	}
 	m.applyDefaults(data)
 	q, n := m.query(), m.narrowing()
-	client, err := data.ClientFor(ctx, m.Region.ValueString())
-	if err != nil {
-		diags.AddAttributeError(pathRegion, "Region not served by this provider configuration", data.RedactText(err.Error())+".")
+	client := data.Client(ctx, m.Region.ValueString(), &diags)
+	if client == nil {
 		return nil, diags
 	}
 	timeout, d := m.Timeouts.Read(ctx, defaultReadTimeout)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
+	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
 )
 
 // decisionAnnotation is where the API server writes the authorizer's
@@ -16,58 +17,12 @@ const decisionAnnotation = "authorization.k8s.io/decision"
 // has no such filters. A record whose content is not an audit event never
 // matches a filter. Every criterion given must hold; within one, any value.
 type filterSpec struct {
-	usernames, excludeUsernames   patterns
-	namespaces, excludeNamespaces patterns
-	userGroups                    patterns
+	usernames, excludeUsernames   patterns.Set
+	namespaces, excludeNamespaces patterns.Set
+	userGroups                    patterns.Set
 	resources                     map[string]bool // "secrets", or "pods/exec" for a subresource
 	verbs, stages, decisions      map[string]bool
 	responseCodes                 map[int64]bool
-}
-
-// patterns are values matched exactly, or as prefixes when they end in
-// "*" ("prod-*", "system:serviceaccount:*"; "*" alone matches anything).
-type patterns struct {
-	exact    map[string]bool
-	prefixes []string
-	set      bool
-}
-
-func patternsOf(vs []string) patterns {
-	p := patterns{set: len(vs) > 0}
-	for _, v := range vs {
-		if prefix, ok := strings.CutSuffix(v, "*"); ok {
-			p.prefixes = append(p.prefixes, prefix)
-			continue
-		}
-		if p.exact == nil {
-			p.exact = map[string]bool{}
-		}
-		p.exact[v] = true
-	}
-	slices.Sort(p.prefixes)
-	return p
-}
-
-func (p patterns) match(s string) bool {
-	if p.exact[s] {
-		return true
-	}
-	for _, pre := range p.prefixes {
-		if strings.HasPrefix(s, pre) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchAny says whether any of ss matches.
-func (p patterns) matchAny(ss []string) bool {
-	for _, s := range ss {
-		if p.match(s) {
-			return true
-		}
-	}
-	return false
 }
 
 func (f *filterSpec) match(ev *k8saudit.Event) bool {
@@ -83,11 +38,11 @@ func (f *filterSpec) match(ev *k8saudit.Event) bool {
 		ref = *ev.ObjectRef
 	}
 	switch {
-	case f.usernames.set && !f.usernames.match(user),
-		f.excludeUsernames.match(user),
-		f.userGroups.set && !f.userGroups.matchAny(ev.User.Groups),
-		f.namespaces.set && !f.namespaces.match(ref.Namespace),
-		f.excludeNamespaces.match(ref.Namespace),
+	case !f.usernames.Empty() && !f.usernames.Match(user),
+		f.excludeUsernames.Match(user),
+		!f.userGroups.Empty() && !f.userGroups.MatchAny(ev.User.Groups),
+		!f.namespaces.Empty() && !f.namespaces.Match(ref.Namespace),
+		f.excludeNamespaces.Match(ref.Namespace),
 		len(f.verbs) > 0 && !f.verbs[ev.Verb],
 		len(f.stages) > 0 && !f.stages[ev.Stage],
 		len(f.decisions) > 0 && !f.decisions[ev.Annotations[decisionAnnotation]],
@@ -114,22 +69,14 @@ func (f *filterSpec) key() string {
 		name string
 		vals []string
 	}{
-		{"u", f.usernames.values()}, {"x", f.excludeUsernames.values()}, {"n", f.namespaces.values()},
-		{"xn", f.excludeNamespaces.values()}, {"g", f.userGroups.values()}, {"r", keys(f.resources)},
+		{"u", f.usernames.Values()}, {"x", f.excludeUsernames.Values()}, {"n", f.namespaces.Values()},
+		{"xn", f.excludeNamespaces.Values()}, {"g", f.userGroups.Values()}, {"r", keys(f.resources)},
 		{"v", keys(f.verbs)}, {"s", keys(f.stages)}, {"d", keys(f.decisions)}, {"c", codes},
 	} {
 		slices.Sort(s.vals)
 		parts = append(parts, s.name+"="+strings.Join(quoteAll(s.vals), ","))
 	}
 	return strings.Join(parts, ";")
-}
-
-func (p patterns) values() []string {
-	out := keys(p.exact)
-	for _, pre := range p.prefixes {
-		out = append(out, pre+"*")
-	}
-	return out
 }
 
 func keys(m map[string]bool) []string {

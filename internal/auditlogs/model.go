@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
 )
 
 // model is the data source's configuration and state.
@@ -57,12 +58,7 @@ type filterModel struct {
 // applyDefaults fills the optional+computed arguments the user left out,
 // so state shows the values the read used.
 func (m *model) applyDefaults(p *ProviderData) {
-	if m.Region.IsNull() {
-		m.Region = nullIfEmpty(p.Region)
-	}
-	if m.EnterpriseProjectID.IsNull() {
-		m.EnterpriseProjectID = nullIfEmpty(p.EnterpriseProjectID)
-	}
+	p.Defaults(&m.Region, &m.EnterpriseProjectID)
 	if m.Limit.IsNull() {
 		m.Limit = types.Int64Value(defaultLimit)
 	}
@@ -101,9 +97,9 @@ func (m *model) narrowing() narrowing {
 	n := narrowing{maxResults: m.MaxResults.ValueInt64(), strict: m.StrictEvents.ValueBool(), content: m.ContentMode.ValueString()}
 	if f := m.Filter; f != nil {
 		n.filter = &filterSpec{
-			usernames: patternsOf(f.Usernames), excludeUsernames: patternsOf(f.ExcludeUsernames),
-			namespaces: patternsOf(f.Namespaces), excludeNamespaces: patternsOf(f.ExcludeNamespaces),
-			userGroups: patternsOf(f.UserGroups), resources: setOf(f.Resources),
+			usernames: patterns.New(f.Usernames...), excludeUsernames: patterns.New(f.ExcludeUsernames...),
+			namespaces: patterns.New(f.Namespaces...), excludeNamespaces: patterns.New(f.ExcludeNamespaces...),
+			userGroups: patterns.New(f.UserGroups...), resources: setOf(f.Resources),
 			verbs: setOf(f.Verbs), stages: setOf(f.Stages), decisions: setOf(f.Decisions),
 		}
 		if len(f.ResponseCodes) > 0 {
@@ -141,11 +137,4 @@ func queryID(region string, q hss.Query, n narrowing) string {
 	}
 	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
 	return hex.EncodeToString(sum[:16])
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

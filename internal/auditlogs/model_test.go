@@ -13,6 +13,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
+	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
 )
 
 func TestApplyDefaultsAndQuery(t *testing.T) {
@@ -82,8 +83,8 @@ func TestQueryIDIsStableAndDistinct(t *testing.T) {
 	}
 	for name, n := range map[string]narrowing{
 		"max_results": {maxResults: 5},
-		"filter":      {filter: &filterSpec{usernames: patternsOf([]string{"a"})}},
-		"filter2":     {filter: &filterSpec{excludeUsernames: patternsOf([]string{"a"})}},
+		"filter":      {filter: &filterSpec{usernames: patterns.New("a")}},
+		"filter2":     {filter: &filterSpec{excludeUsernames: patterns.New("a")}},
 		"empty":       {filter: &filterSpec{}},
 	} {
 		id := queryID("r", q, n)

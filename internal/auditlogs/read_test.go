@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
+	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
 )
 
 // pagesLister serves pages of records without a network; it stops as the
@@ -48,8 +49,8 @@ func TestReadRowsMaxResults(t *testing.T) {
 		"limit at a page's end":       {narrowing{maxResults: 2}, 2, 1},
 		"limit at the window's end":   {narrowing{maxResults: 4}, 4, 0},
 		"limit above the window":      {narrowing{maxResults: 9}, 4, 0},
-		"filter then limit":           {narrowing{maxResults: 1, filter: &filterSpec{excludeUsernames: patternsOf([]string{"a"})}}, 1, 1},
-		"filter reaching the end":     {narrowing{maxResults: 3, filter: &filterSpec{excludeUsernames: patternsOf([]string{"a"})}}, 2, 0},
+		"filter then limit":           {narrowing{maxResults: 1, filter: &filterSpec{excludeUsernames: patterns.New("a")}}, 1, 1},
+		"filter reaching the end":     {narrowing{maxResults: 3, filter: &filterSpec{excludeUsernames: patterns.New("a")}}, 2, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, err := readRows(context.Background(), pagesLister{pages}, hss.Query{}, tc.n)

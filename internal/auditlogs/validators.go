@@ -14,7 +14,6 @@ import (
 )
 
 var (
-	pathRegion    = path.Root("region")
 	pathStartTime = path.Root("start_time")
 )
 

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -44,15 +43,9 @@ func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if data := providerdata.FromConfigure(req, resp); data != nil {
+		d.data = data
 	}
-	data, ok := req.ProviderData.(*providerdata.Data)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	d.data = data
 }
 
 type model struct {
@@ -160,15 +153,9 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	if m.Region.IsNull() && data.Region != "" {
-		m.Region = types.StringValue(data.Region)
-	}
-	if m.EnterpriseProjectID.IsNull() && data.EnterpriseProjectID != "" {
-		m.EnterpriseProjectID = types.StringValue(data.EnterpriseProjectID)
-	}
-	l, err := data.ClientFor(ctx, m.Region.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("region"), "Region not served by this provider configuration", data.RedactText(err.Error())+".")
+	data.Defaults(&m.Region, &m.EnterpriseProjectID)
+	l := data.Client(ctx, m.Region.ValueString(), &resp.Diagnostics)
+	if l == nil {
 		return
 	}
 	cl, ok := l.(providerdata.ClusterLister)

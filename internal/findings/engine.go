@@ -7,6 +7,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/k8saudit"
+	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
 	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
@@ -16,37 +17,11 @@ import (
 // system:*: a stolen service-account token is system:serviceaccount:...
 var ControlPlane = []string{"system:kube-controller-manager", "system:kube-scheduler", "system:apiserver", "system:node:*"}
 
-// Patterns are values matched exactly, or as prefixes when they end in *.
-type Patterns struct {
-	exact    map[string]bool
-	prefixes []string
-}
+// Patterns are the wildcard values of allowed_usernames and trusted_images.
+type Patterns = patterns.Set
 
 // NewPatterns builds Patterns from values.
-func NewPatterns(vs ...string) Patterns {
-	p := Patterns{exact: map[string]bool{}}
-	for _, v := range vs {
-		if pre, ok := strings.CutSuffix(v, "*"); ok {
-			p.prefixes = append(p.prefixes, pre)
-		} else {
-			p.exact[v] = true
-		}
-	}
-	return p
-}
-
-// Match says whether s is one of the values, or has one of the prefixes.
-func (p Patterns) Match(s string) bool {
-	if p.exact[s] {
-		return true
-	}
-	for _, pre := range p.prefixes {
-		if strings.HasPrefix(s, pre) {
-			return true
-		}
-	}
-	return false
-}
+func NewPatterns(vs ...string) Patterns { return patterns.New(vs...) }
 
 // Config selects and tunes the rules.
 type Config struct {

@@ -9,6 +9,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 )
 
@@ -62,4 +67,41 @@ func (p *Data) NotReady(what string) (summary, detail string) {
 			strings.Join(p.Unknown, ", "), what)
 	}
 	return "", ""
+}
+
+// FromConfigure is the Data a data source's Configure is handed: nil
+// before the provider is configured (Terraform validates first), and nil
+// with an error when it is not the provider's.
+func FromConfigure(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *Data {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*Data)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider.", req.ProviderData))
+	}
+	return data
+}
+
+// Defaults fills a data source's region and enterprise_project_id, left
+// null, with the provider's, so state shows what the read used.
+func (p *Data) Defaults(region, enterpriseProjectID *types.String) {
+	if region.IsNull() && p.Region != "" {
+		*region = types.StringValue(p.Region)
+	}
+	if enterpriseProjectID.IsNull() && p.EnterpriseProjectID != "" {
+		*enterpriseProjectID = types.StringValue(p.EnterpriseProjectID)
+	}
+}
+
+// Client is the lister of region ("" the provider's), or nil with a
+// diagnostic on the region argument when this configuration cannot serve
+// it.
+func (p *Data) Client(ctx context.Context, region string, diags *diag.Diagnostics) Lister {
+	l, err := p.ClientFor(ctx, region)
+	if err != nil {
+		diags.AddAttributeError(path.Root("region"), "Region not served by this provider configuration", p.RedactText(err.Error())+".")
+		return nil
+	}
+	return l
 }
