@@ -2,8 +2,6 @@ package auditfindings
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -18,6 +16,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/auditlogs"
 	"github.com/hss-tf/terraform-provider-hss/internal/findings"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 )
 
 func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -111,9 +110,5 @@ func queryID(m *model) string {
 		strconv.FormatInt(m.EndTime.ValueInt64(), 10), m.EnterpriseProjectID.ValueString(), m.ClusterName.ValueString(),
 		m.HostName.ValueString(), m.HostID.ValueString(), m.HostIP.ValueString(), strings.Join(m.Rules, ","),
 		strings.Join(m.AllowedUsernames, ","), strings.Join(m.TrustedImages, ","), strconv.FormatInt(m.MaxFindings.ValueInt64(), 10)}
-	for i, p := range parts {
-		parts[i] = strconv.Quote(p)
-	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
-	return hex.EncodeToString(sum[:16])
+	return providerdata.ID(parts...)
 }

@@ -1,8 +1,6 @@
 package auditlogs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/hss-tf/terraform-provider-hss/internal/hss"
 	"github.com/hss-tf/terraform-provider-hss/internal/patterns"
+	"github.com/hss-tf/terraform-provider-hss/internal/providerdata"
 )
 
 // model is the data source's configuration and state.
@@ -132,9 +131,5 @@ func queryID(region string, q hss.Query, n narrowing) string {
 		q.EnterpriseProjectID, q.ClusterName, q.HostName, q.HostID, q.HostIP, q.Verb, q.LineNum,
 		strconv.FormatInt(q.Limit, 10), strconv.FormatInt(q.Offset, 10),
 	}
-	for i, p := range parts {
-		parts[i] = strconv.Quote(p)
-	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
-	return hex.EncodeToString(sum[:16])
+	return providerdata.ID(parts...)
 }

@@ -7,12 +7,9 @@ package clusters
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -190,12 +187,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 			RiskAssessNum: c.RiskAssessNum, SecCompNum: c.SecCompNum,
 		}
 	}
-	parts := []string{m.Region.ValueString(), q.EnterpriseProjectID, q.ClusterName, q.Scene, strconv.FormatBool(q.LoadAgentInfo)}
-	for i, p := range parts {
-		parts[i] = strconv.Quote(p)
-	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
-	m.ID = types.StringValue(hex.EncodeToString(sum[:16]))
+	m.ID = types.StringValue(providerdata.ID(m.Region.ValueString(), q.EnterpriseProjectID, q.ClusterName, q.Scene, strconv.FormatBool(q.LoadAgentInfo)))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

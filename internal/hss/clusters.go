@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"github.com/hss-tf/terraform-provider-hss/internal/safetext"
 )
 
 // APIListKubernetesClusterDetails names the cluster list in quota keys:
@@ -191,9 +193,4 @@ func (c *Client) ListKubernetesClusters(ctx context.Context, q ClusterQuery) (*C
 	return res, nil
 }
 
-func safeID(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return strconv.Quote(s)
-}
+func safeID(s string) string { return strconv.Quote(safetext.Truncate(s, 64)) }

@@ -6,7 +6,10 @@ package providerdata
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -104,4 +107,15 @@ func (p *Data) Client(ctx context.Context, region string, diags *diag.Diagnostic
 		return nil
 	}
 	return l
+}
+
+// ID is a data source's id: a digest of what was asked (parts), stable
+// across reads of the same query, so dependents do not churn.
+func ID(parts ...string) string {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strconv.Quote(p)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(quoted, ",")))
+	return hex.EncodeToString(sum[:16])
 }
